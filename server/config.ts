@@ -1,0 +1,65 @@
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+
+/** Hostnames that always reach the local server; anything else must be allowed explicitly (DNS rebinding). */
+export const LOOPBACK_HOSTNAMES = ['localhost', '127.0.0.1', '[::1]'];
+/** Port 8069 is where people expect Odoo and the Windows virtual IoT to answer. */
+export const DEFAULT_PORT = 8069;
+/** Large enough for a camera snapshot or a label document, small enough to keep a terminal safe. */
+export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export interface LocalServerConfig {
+  /** The one Odoo origin forwarded to, or null for demo mode. */
+  odooOrigin: string | null;
+  host: string;
+  port: number;
+  allowedHosts: string[];
+  maxBodyBytes: number;
+  distDir: string;
+}
+
+export class ConfigError extends Error {
+  name = 'ConfigError';
+}
+
+export function parseOdooUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`Odoo URL "${raw}" is not a URL (expected e.g. https://shop.odoo.com)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`Odoo URL "${raw}" must start with http:// or https://`);
+  if (url.username || url.password) throw new ConfigError('Odoo URL must not contain a user name or password');
+  if (url.pathname !== '/' || url.search || url.hash) throw new ConfigError(`Odoo URL "${raw}" must be an origin only, without a path (e.g. ${url.origin})`);
+  return url.origin;
+}
+
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): LocalServerConfig {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      odoo: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'allowed-host': { type: 'string', multiple: true },
+      'max-body-mb': { type: 'string' },
+      dist: { type: 'string' },
+    },
+    strict: true,
+  });
+  const odoo = values.odoo ?? env.ODOO_URL ?? '';
+  const port = Number(values.port ?? env.HUB_PORT ?? DEFAULT_PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`port "${values.port ?? env.HUB_PORT}" is not a port number`);
+  const maxBodyMb = Number(values['max-body-mb'] ?? DEFAULT_MAX_BODY_BYTES / 1024 / 1024);
+  if (!(maxBodyMb > 0)) throw new ConfigError(`--max-body-mb "${values['max-body-mb']}" must be a positive number`);
+  const extraHosts = [...(values['allowed-host'] ?? []), ...(env.HUB_ALLOWED_HOSTS?.split(',').filter(Boolean) ?? [])];
+  return {
+    odooOrigin: odoo ? parseOdooUrl(odoo) : null,
+    host: values.host ?? env.HUB_HOST ?? '127.0.0.1',
+    port,
+    allowedHosts: [...LOOPBACK_HOSTNAMES, ...extraHosts.map((h) => h.toLowerCase())],
+    maxBodyBytes: Math.round(maxBodyMb * 1024 * 1024),
+    distDir: values.dist ?? fileURLToPath(new URL('../dist', import.meta.url)),
+  };
+}

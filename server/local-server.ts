@@ -1,0 +1,114 @@
+import http from 'node:http';
+import os from 'node:os';
+import type { Duplex } from 'node:stream';
+import { createProxyServer } from 'http-proxy-3';
+import sirv from 'sirv';
+import { redact } from '../src/hub/redact.ts';
+import type { LocalServerConfig } from './config.ts';
+import { BodyLimit, BodyTooLargeError } from './body-limit.ts';
+import { checkHost, checkTarget, isForwardedPath, type Refusal } from './forwarding.ts';
+
+export const INFO_PATH = '/hub-server/info';
+
+export interface LocalServerOptions {
+  /** Demo mode: the forwarded Odoo is the embedded simulator, not a real database. */
+  demo?: boolean;
+  log?: (line: string) => void;
+}
+
+/**
+ * Serves the built hub and forwards Odoo's paths to the one configured Odoo, so the hub is
+ * same-origin with it (shared/protocol/odoo-rpc.md §3).
+ */
+export function createLocalServer(config: LocalServerConfig, options: LocalServerOptions = {}): http.Server {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const mode = options.demo || !config.odooOrigin ? 'demo' : 'forward';
+  const proxy = config.odooOrigin
+    ? createProxyServer({ target: config.odooOrigin, changeOrigin: true, xfwd: false, ws: true, secure: true, proxyTimeout: 120_000 })
+    : null;
+  proxy?.on('error', (error, _req, res) => {
+    const message = `Odoo at ${config.odooOrigin} did not answer: ${(error as NodeJS.ErrnoException).code ?? error.message}`;
+    log(`forward error: ${redact(message)}`);
+    if (res instanceof http.ServerResponse) {
+      if (!res.headersSent) sendRefusal(res, { status: 502, message });
+      else res.destroy();
+    } else (res as Duplex).destroy();
+  });
+
+  const serveApp = sirv(config.distDir, {
+    dev: false,
+    etag: true,
+    setHeaders(res, pathname) {
+      // Hashed assets never change; the shell and the service worker must be revalidated.
+      res.setHeader('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+
+  const server = http.createServer((req, res) => {
+    const started = Date.now();
+    res.on('finish', () => log(`${req.method} ${redact(req.url ?? '')} ${res.statusCode} ${Date.now() - started}ms`));
+    const refusal = refuse(req, config);
+    if (refusal) return sendRefusal(res, refusal);
+    const path = new URL(req.url ?? '/', 'http://hub').pathname;
+    if (path === INFO_PATH) {
+      return sendJson(res, 200, { mode, odooOrigin: mode === 'forward' ? config.odooOrigin : null, address: lanAddress() });
+    }
+    if (isForwardedPath(path)) {
+      if (!proxy) return sendRefusal(res, { status: 503, message: 'no Odoo is configured (demo mode): start the hub with --odoo https://your-odoo' });
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > config.maxBodyBytes) {
+        req.resume();
+        return sendRefusal(res, bodyTooLarge(config.maxBodyBytes));
+      }
+      const body = new BodyLimit(config.maxBodyBytes);
+      body.on('error', (error) => {
+        if (error instanceof BodyTooLargeError && !res.headersSent) sendRefusal(res, bodyTooLarge(config.maxBodyBytes));
+        req.destroy();
+      });
+      req.pipe(body);
+      return void proxy.web(req, res, { buffer: body });
+    }
+    serveApp(req, res, () => sendRefusal(res, { status: 404, message: `nothing at ${path}` }));
+  });
+
+  server.on('upgrade', (req, socket, head) => {
+    const refusal = refuse(req, config);
+    const path = new URL(req.url ?? '/', 'http://hub').pathname;
+    if (refusal || !proxy || !isForwardedPath(path)) {
+      const { status, message } = refusal ?? { status: proxy ? 404 : 503, message: proxy ? `no websocket at ${path}` : 'no Odoo is configured (demo mode)' };
+      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${message}\n`);
+      return;
+    }
+    proxy.ws(req, socket, head);
+  });
+
+  server.on('close', () => proxy?.close());
+  return server;
+}
+
+function refuse(req: http.IncomingMessage, config: LocalServerConfig): Refusal | null {
+  if (req.method === 'CONNECT') return { status: 405, message: 'CONNECT is refused: this hub is not a proxy' };
+  return checkHost(req.headers.host, config.allowedHosts) ?? checkTarget(req.url ?? '/', req.headers.host, config.odooOrigin);
+}
+
+function bodyTooLarge(limit: number): Refusal {
+  return { status: 413, message: `request body too large: the limit is ${limit} bytes (start the hub with --max-body-mb to raise it)` };
+}
+
+function sendRefusal(res: http.ServerResponse, { status, message }: Refusal): void {
+  sendJson(res, status, { error: message });
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+/** The address a POS on the shop's network would use to reach this terminal. */
+export function lanAddress(): string {
+  for (const addresses of Object.values(os.networkInterfaces())) {
+    for (const a of addresses ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return 'localhost';
+}

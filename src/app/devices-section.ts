@@ -1,0 +1,68 @@
+import { LitElement, html } from 'lit';
+import { sectionStyles } from './styles.ts';
+import type { HubRef, HubSnapshot } from './hub-api.ts';
+
+type Chooser = 'usb' | 'serial' | 'hid';
+
+const CHOOSER_LABELS: Record<Chooser, string> = { usb: 'Add USB device', serial: 'Add serial device', hid: 'Add HID device' };
+
+/** Lists the devices the hub drives and opens the browser's device choosers (a user gesture is required). */
+export class DevicesSection extends LitElement {
+  static properties = { snapshot: { attribute: false }, hub: { attribute: false }, problem: { state: true } };
+  static styles = sectionStyles;
+  declare snapshot: HubSnapshot | null;
+  declare hub: HubRef | null;
+  declare problem: string;
+
+  constructor() {
+    super();
+    this.snapshot = null;
+    this.hub = null;
+    this.problem = '';
+  }
+
+  render() {
+    const devices = this.snapshot?.devices ?? [];
+    const unclaimed = this.snapshot?.unclaimedDevices ?? [];
+    return html`
+      <h2>Devices</h2>
+      ${devices.length === 0 && unclaimed.length === 0 ? html`<div class="muted">No device granted to the hub yet.</div>` : ''}
+      <ul data-test="devices">
+        ${devices.map((d) => html`<li><b>${d.name}</b> — ${d.type}${d.subtype ? ` (${d.subtype})` : ''}, ${d.connection}
+          <span class="value">${d.identifier}</span></li>`)}
+        ${unclaimed.map((d) => html`<li>${d.label} <span class="value">${hex(d.vendorId)}:${hex(d.productId)}</span>
+          <span class="muted">${d.problem}</span></li>`)}
+      </ul>
+      <div class="row">
+        ${(Object.keys(CHOOSER_LABELS) as Chooser[]).map((kind) => html`
+          <button ?disabled=${!supported(kind)} title=${supported(kind) ? '' : `This browser has no Web ${kind.toUpperCase()} API`}
+            @click=${() => this.choose(kind)}>${CHOOSER_LABELS[kind]}</button>`)}
+      </div>
+      ${this.problem ? html`<div class="bad">${this.problem}</div>` : ''}
+    `;
+  }
+
+  private async choose(kind: Chooser) {
+    this.problem = '';
+    try {
+      if (kind === 'usb') await navigator.usb.requestDevice({ filters: [] });
+      else if (kind === 'serial') await navigator.serial.requestPort({});
+      else await navigator.hid.requestDevice({ filters: [] });
+    } catch (error) {
+      // Closing the chooser without picking is not a problem worth showing.
+      if ((error as DOMException).name !== 'NotFoundError') this.problem = `Could not add the device: ${(error as Error).message}`;
+      return;
+    }
+    await this.hub?.api.rescanDevices();
+  }
+}
+
+function supported(kind: Chooser): boolean {
+  return kind in navigator;
+}
+
+function hex(n: number | undefined): string {
+  return n === undefined ? '????' : n.toString(16).padStart(4, '0');
+}
+
+customElements.define('hub-devices-section', DevicesSection);

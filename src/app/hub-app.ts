@@ -1,0 +1,105 @@
+import { LitElement, html, css } from 'lit';
+import * as Comlink from 'comlink';
+import type { HubApi, HubRef, HubSnapshot } from './hub-api.ts';
+import type { UpdateController } from './updates.ts';
+import type { LogsSection } from './logs-section.ts';
+import './identity-section.ts';
+import './devices-section.ts';
+import './logs-section.ts';
+import './update-section.ts';
+import './not-yet-section.ts';
+
+export type AppRole = 'starting' | 'hub' | 'viewer';
+
+/** The homepage. In the hub window it shows the worker's state; in other windows, who holds the hub. */
+export class HubApp extends LitElement {
+  static properties = {
+    role: { state: true }, snapshot: { state: true }, persisted: { state: true }, error: { state: true },
+  };
+  static styles = css`
+    :host { display: block; max-width: 52em; margin: 0 auto; padding: 16px; font: 14px/1.45 system-ui, sans-serif; color: #222; }
+    header { display: flex; align-items: center; gap: 12px; border-bottom: 3px solid #714b67; padding-bottom: 8px; }
+    header h1 { font-size: 20px; margin: 0; }
+    .banner { margin: 12px 0; padding: 10px 12px; border-radius: 4px; background: #fff3cd; }
+    .error { background: #f8d7da; }
+    button { font: inherit; padding: 4px 12px; border-radius: 4px; border: 1px solid #714b67; background: #714b67; color: #fff; cursor: pointer; }
+  `;
+  declare role: AppRole;
+  declare snapshot: HubSnapshot | null;
+  declare persisted: boolean | null;
+  declare error: string;
+  hub: HubRef | null = null;
+  updates: UpdateController | null = null;
+  onTakeOver: (() => void) | null = null;
+  private worker: Worker | null = null;
+
+  constructor() {
+    super();
+    this.role = 'starting';
+    this.snapshot = null;
+    this.persisted = null;
+    this.error = '';
+  }
+
+  /** Starts the hub worker; called only while this window holds the hub lock. */
+  async startHub(): Promise<void> {
+    this.worker = new Worker(new URL('../../workers/hub.worker.ts', import.meta.url), { type: 'module', name: 'hub' });
+    const api = Comlink.wrap(this.worker) as HubApi;
+    try {
+      this.snapshot = await api.start();
+      await api.subscribe(Comlink.proxy(() => void this.refresh()));
+    } catch (error) {
+      this.worker.terminate();
+      this.worker = null;
+      this.error = `The hub could not start in this window: ${(error as Error).message}`;
+      throw error;
+    }
+    this.hub = { api };
+    this.role = 'hub';
+  }
+
+  /** Another window took the hub over: stop driving devices now. */
+  stopHub(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    this.hub = null;
+    this.snapshot = null;
+    this.role = 'viewer';
+  }
+
+  showViewer(): void {
+    this.role = 'viewer';
+  }
+
+  render() {
+    return html`
+      <header><h1>Browser IoT Hub</h1><span data-test="role">${this.role === 'hub' ? 'running in this window' : ''}</span></header>
+      ${this.error ? html`<div class="banner error">${this.error}</div>` : ''}
+      ${this.role === 'viewer' ? html`<div class="banner" data-test="viewer">
+          The hub runs in another window of this browser. Only one window may drive the devices.
+          <button data-test="take-over" @click=${() => this.onTakeOver?.()}>Run the hub here instead</button></div>` : ''}
+      ${this.role === 'hub' ? this.renderSections() : ''}
+    `;
+  }
+
+  private renderSections() {
+    return html`
+      <hub-identity-section .snapshot=${this.snapshot} .persisted=${this.persisted}></hub-identity-section>
+      <hub-not-yet-section heading="Odoo database connected" reason="pairing with a connection token arrives with the IoT link."></hub-not-yet-section>
+      <hub-not-yet-section heading="Pairing code" reason="pairing by code arrives with the IoT link."></hub-not-yet-section>
+      <hub-devices-section .snapshot=${this.snapshot} .hub=${this.hub}></hub-devices-section>
+      <hub-not-yet-section heading="Odoo connections" reason="outgoing JSON-RPC / XML-RPC / JSON-2 connections are not built yet."></hub-not-yet-section>
+      <hub-not-yet-section heading="Queue" reason="the durable device queue arrives with the IoT link."></hub-not-yet-section>
+      <hub-logs-section .hub=${this.hub}></hub-logs-section>
+      <hub-update-section .controller=${this.updates} .automatic=${this.snapshot?.settings.autoUpdate ?? true}
+        @auto-update-change=${(e: CustomEvent<boolean>) => void this.hub?.api.setSetting('autoUpdate', e.detail)}></hub-update-section>
+    `;
+  }
+
+  private async refresh() {
+    if (!this.hub) return;
+    this.snapshot = await this.hub.api.snapshot();
+    await this.renderRoot.querySelector<LogsSection>('hub-logs-section')?.refresh();
+  }
+}
+customElements.define('hub-app', HubApp);

@@ -1,0 +1,16 @@
+/// <reference lib="webworker" />
+import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
+
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
+
+/**
+ * The app shell is precached so the hub starts with the network gone. Only the shell: Odoo's
+ * answers are never cached (no runtime caching route exists), and a new version waits until
+ * the window says the hub is idle (SKIP_WAITING), so a print is never cut by an update.
+ */
+precacheAndRoute(self.__WB_MANIFEST);
+cleanupOutdatedCaches();
+
+self.addEventListener('message', (event) => {
+  if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
+});

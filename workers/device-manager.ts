@@ -1,0 +1,166 @@
+import type { Device, GrantedDeviceInfo } from '../src/hub/devices.ts';
+import type { ScopedLogger } from '../src/hub/logger.ts';
+import { describeError } from '../src/hub/logger.ts';
+
+export type Transport = GrantedDeviceInfo['transport'];
+type Handle = USBDevice | SerialPort | HIDDevice;
+
+/** A driver looks at a granted device and claims it by returning a `Device`, or passes. */
+export interface DriverFactory {
+  readonly name: string;
+  readonly transport: Transport;
+  open(handle: Handle, context: DriverContext): Promise<Device | null>;
+}
+
+export interface DriverContext {
+  log: ScopedLogger;
+  /** Per-device settings the user saved (name, language, paper width, protocol...). */
+  settingsFor(identifier: string): Record<string, string | number | boolean>;
+  /** A number that tells apart two identical devices without a serial number. */
+  ordinal(transport: Transport, vendorId: number | undefined, productId: number | undefined): number;
+}
+
+/** The parts of `navigator.usb`, `navigator.serial` and `navigator.hid` the hub uses; fakes implement them too. */
+export interface DeviceSources {
+  usb?: Pick<USB, 'getDevices' | 'addEventListener' | 'removeEventListener'>;
+  serial?: Pick<Serial, 'getPorts' | 'addEventListener' | 'removeEventListener'>;
+  hid?: Pick<HID, 'getDevices' | 'addEventListener' | 'removeEventListener'>;
+}
+
+interface Entry {
+  transport: Transport;
+  info: GrantedDeviceInfo;
+  device: Device | null;
+  problem: string | null;
+}
+
+export interface DeviceListing {
+  devices: Device[];
+  unclaimed: Array<GrantedDeviceInfo & { problem: string | null }>;
+}
+
+/**
+ * Keeps one entry per granted device: finds them at start, follows connect and disconnect,
+ * and asks each driver factory in turn to claim new ones.
+ */
+export class DeviceManager {
+  private readonly entries = new Map<Handle, Entry>();
+  private readonly listeners = new Set<() => void>();
+  private readonly unsubscribers: Array<() => void> = [];
+
+  constructor(
+    private readonly sources: DeviceSources,
+    private readonly factories: readonly DriverFactory[],
+    private readonly context: DriverContext,
+  ) {}
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async start(): Promise<void> {
+    this.follow('usb', this.sources.usb);
+    this.follow('serial', this.sources.serial);
+    this.follow('hid', this.sources.hid);
+    await this.rescan();
+  }
+
+  async rescan(): Promise<void> {
+    const found: Array<[Transport, Handle]> = [
+      ...((await this.sources.usb?.getDevices()) ?? []).map((h) => ['usb', h] as [Transport, Handle]),
+      ...((await this.sources.serial?.getPorts()) ?? []).map((h) => ['serial', h] as [Transport, Handle]),
+      ...((await this.sources.hid?.getDevices()) ?? []).map((h) => ['hid', h] as [Transport, Handle]),
+    ];
+    for (const [transport, handle] of found) await this.attach(transport, handle);
+  }
+
+  listing(): DeviceListing {
+    const devices: Device[] = [];
+    const unclaimed: DeviceListing['unclaimed'] = [];
+    for (const entry of this.entries.values()) {
+      if (entry.device) devices.push(entry.device);
+      else unclaimed.push({ ...entry.info, problem: entry.problem });
+    }
+    return { devices, unclaimed };
+  }
+
+  get(identifier: string): Device | undefined {
+    for (const entry of this.entries.values()) {
+      if (entry.device?.description.identifier === identifier) return entry.device;
+    }
+    return undefined;
+  }
+
+  async stop(): Promise<void> {
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
+    for (const handle of [...this.entries.keys()]) await this.detach(handle);
+  }
+
+  private follow(transport: Transport, source: DeviceSources[Transport]): void {
+    if (!source) return;
+    const onConnect = (event: Event) => void this.attach(transport, handleOf(event)).then(() => this.changed());
+    const onDisconnect = (event: Event) => void this.detach(handleOf(event)).then(() => this.changed());
+    source.addEventListener('connect', onConnect);
+    source.addEventListener('disconnect', onDisconnect);
+    this.unsubscribers.push(() => {
+      source.removeEventListener('connect', onConnect);
+      source.removeEventListener('disconnect', onDisconnect);
+    });
+  }
+
+  private async attach(transport: Transport, handle: Handle): Promise<void> {
+    if (this.entries.has(handle)) return;
+    const entry: Entry = { transport, info: describeHandle(transport, handle), device: null, problem: null };
+    this.entries.set(handle, entry);
+    for (const factory of this.factories) {
+      if (factory.transport !== transport) continue;
+      try {
+        entry.device = await factory.open(handle, this.context);
+      } catch (error) {
+        entry.problem = `${factory.name}: ${describeError(error)}`;
+        this.context.log.warning(`${entry.info.label}: ${entry.problem}`);
+      }
+      if (entry.device) {
+        this.context.log.info(`${entry.device.description.name} ready as ${entry.device.description.identifier}`);
+        break;
+      }
+    }
+    if (!entry.device && !entry.problem) entry.problem = 'no driver for this device yet';
+    this.changed();
+  }
+
+  private async detach(handle: Handle): Promise<void> {
+    const entry = this.entries.get(handle);
+    if (!entry) return;
+    this.entries.delete(handle);
+    if (entry.device) {
+      this.context.log.info(`${entry.device.description.name} disconnected`);
+      await entry.device.close().catch(() => undefined);
+    }
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+}
+
+function handleOf(event: Event): Handle {
+  const e = event as Event & { device?: USBDevice | HIDDevice; port?: SerialPort };
+  // USBConnectionEvent and HIDConnectionEvent carry `device`; serial events target the port.
+  return (e.device ?? e.port ?? (event.target as SerialPort)) as Handle;
+}
+
+function describeHandle(transport: Transport, handle: Handle): GrantedDeviceInfo {
+  if (transport === 'usb') {
+    const d = handle as USBDevice;
+    const label = [d.manufacturerName, d.productName].filter(Boolean).join(' ') || 'USB device';
+    return { transport, label, vendorId: d.vendorId, productId: d.productId };
+  }
+  if (transport === 'hid') {
+    const d = handle as HIDDevice;
+    return { transport, label: d.productName || 'HID device', vendorId: d.vendorId, productId: d.productId };
+  }
+  const info = (handle as SerialPort).getInfo();
+  return { transport, label: 'Serial port', vendorId: info.usbVendorId, productId: info.usbProductId };
+}

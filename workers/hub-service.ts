@@ -1,0 +1,181 @@
+import { openHubDb, type HubDb } from '../src/store/db.ts';
+import { readSettings, writeSetting, type HubSettings, type SettingKey } from '../src/store/settings.ts';
+import { LogRing } from '../src/store/log-ring.ts';
+import { Logger, describeError } from '../src/hub/logger.ts';
+import { Activity } from '../src/hub/activity.ts';
+import { hubVersion, isIdentifier, newIdentifier } from '../src/hub/identity.ts';
+import type { DeviceDescription, GrantedDeviceInfo } from '../src/hub/devices.ts';
+import type { LogRecord } from '../src/store/schema.ts';
+import { DeviceManager, type DeviceSources, type DriverFactory, type Transport } from './device-manager.ts';
+
+declare const __HUB_VERSION__: string;
+declare const __BUILD_HASH__: string;
+
+const IDENTIFIER_KEY = 'identifier';
+const LOG_LINES_SHOWN = 200;
+/** The local server answers this with the hub's LAN address; other deployments have no such route. */
+export const LOCAL_SERVER_INFO_PATH = '/hub-server/info';
+
+export interface Identity {
+  identifier: string;
+  version: string;
+  address: string;
+}
+
+export interface HubSnapshot {
+  identity: Identity;
+  settings: HubSettings;
+  devices: DeviceDescription[];
+  unclaimedDevices: Array<GrantedDeviceInfo & { problem: string | null }>;
+  idle: boolean;
+  localServer: LocalServerInfo | null;
+}
+
+export interface LocalServerInfo {
+  mode: 'demo' | 'forward';
+  odooOrigin: string | null;
+  address: string;
+}
+
+export interface HubServiceOptions {
+  dbName?: string;
+  sources?: DeviceSources;
+  factories?: readonly DriverFactory[];
+  fetch?: typeof fetch;
+}
+
+/**
+ * The hub itself: everything but UI, prompts, WebRTC and camera capture. It lives in the
+ * dedicated worker and is reached from the window through comlink.
+ */
+export class HubService {
+  readonly logger = new Logger();
+  readonly activity = new Activity();
+  private readonly log = this.logger.scope('hub');
+  private readonly listeners = new Set<() => void>();
+  private db!: HubDb;
+  private ring!: LogRing;
+  private devices!: DeviceManager;
+  private identity!: Identity;
+  private settings!: HubSettings;
+  private localServer: LocalServerInfo | null = null;
+  private deviceSettings = new Map<string, Record<string, string | number | boolean>>();
+  private readonly ordinals = new Map<string, number>();
+
+  constructor(private readonly options: HubServiceOptions = {}) {}
+
+  async start(): Promise<HubSnapshot> {
+    this.db = await openHubDb(this.options.dbName);
+    this.ring = new LogRing(this.db);
+    this.logger.addSink((record) => void this.ring.append(record).catch(() => undefined));
+    this.settings = await readSettings(this.db);
+    for (const record of await this.db.getAll('devices')) this.deviceSettings.set(record.identifier, record.settings);
+    this.localServer = await this.fetchLocalServerInfo();
+    this.identity = {
+      identifier: await this.loadIdentifier(),
+      version: hubVersion(__HUB_VERSION__, undefined, __BUILD_HASH__),
+      address: this.settings.addressOverride || this.localServer?.address || self.location.hostname,
+    };
+    this.devices = new DeviceManager(this.options.sources ?? {}, this.options.factories ?? [], {
+      log: this.logger.scope('devices'),
+      settingsFor: (identifier) => this.deviceSettings.get(identifier) ?? {},
+      ordinal: (transport, vendorId, productId) => this.nextOrdinal(transport, vendorId, productId),
+    });
+    this.devices.onChange(() => this.changed());
+    await this.devices.start();
+    this.log.info(`hub ${this.identity.identifier} started, version ${this.identity.version}`);
+    return this.snapshot();
+  }
+
+  snapshot(): HubSnapshot {
+    const { devices, unclaimed } = this.devices.listing();
+    return {
+      identity: { ...this.identity },
+      settings: { ...this.settings },
+      devices: devices.map((d) => ({ ...d.description })),
+      unclaimedDevices: unclaimed,
+      idle: this.activity.idle,
+      localServer: this.localServer,
+    };
+  }
+
+  /** `listener` is a comlink proxy when called from the window. */
+  subscribe(listener: () => void): void {
+    this.listeners.add(listener);
+  }
+
+  async setSetting<K extends SettingKey>(key: K, value: HubSettings[K]): Promise<void> {
+    await writeSetting(this.db, key, value);
+    this.settings = { ...this.settings, [key]: value };
+    if (key === 'addressOverride') this.identity.address = (value as string) || this.localServer?.address || self.location.hostname;
+    this.log.info(`setting ${key} changed`);
+    this.changed();
+  }
+
+  async rescanDevices(): Promise<void> {
+    await this.devices.rescan();
+  }
+
+  async recentLogs(limit = LOG_LINES_SHOWN): Promise<LogRecord[]> {
+    return this.ring.tail(limit);
+  }
+
+  /** The whole log as text, for download. Lines were redacted when written. */
+  async exportLogs(): Promise<string> {
+    const lines = await this.ring.all();
+    return lines.map((l) => `${new Date(l.time).toISOString()} ${l.level.toUpperCase()} [${l.source}] ${l.message}`).join('\n') + '\n';
+  }
+
+  isIdle(): boolean {
+    return this.activity.idle;
+  }
+
+  /** Resolves when no job is running: the window applies an update only then. */
+  whenIdle(): Promise<void> {
+    return this.activity.whenIdle();
+  }
+
+  async stop(): Promise<void> {
+    await this.devices?.stop();
+    this.db?.close();
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) {
+      try {
+        listener();
+      } catch (error) {
+        // A window that went away leaves a dead proxy behind; forget it.
+        this.listeners.delete(listener);
+        this.log.debug(`listener dropped: ${describeError(error)}`);
+      }
+    }
+  }
+
+  private async loadIdentifier(): Promise<string> {
+    const stored = await this.db.get('settings', IDENTIFIER_KEY);
+    if (stored && isIdentifier(stored.value)) return stored.value;
+    const identifier = newIdentifier();
+    await this.db.put('settings', { key: IDENTIFIER_KEY, value: identifier });
+    return identifier;
+  }
+
+  private async fetchLocalServerInfo(): Promise<LocalServerInfo | null> {
+    try {
+      const response = await (this.options.fetch ?? fetch)(LOCAL_SERVER_INFO_PATH, { cache: 'no-store' });
+      if (!response.ok) return null;
+      const info = (await response.json()) as Partial<LocalServerInfo>;
+      if ((info.mode !== 'demo' && info.mode !== 'forward') || typeof info.address !== 'string') return null;
+      return { mode: info.mode, odooOrigin: typeof info.odooOrigin === 'string' ? info.odooOrigin : null, address: info.address };
+    } catch {
+      return null;
+    }
+  }
+
+  private nextOrdinal(transport: Transport, vendorId?: number, productId?: number): number {
+    const key = `${transport}:${vendorId}:${productId}`;
+    const n = (this.ordinals.get(key) ?? 0) + 1;
+    this.ordinals.set(key, n);
+    return n;
+  }
+}
