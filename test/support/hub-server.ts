@@ -1,0 +1,38 @@
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createLocalServer } from '../../server/local-server.ts';
+import { LOOPBACK_HOSTNAMES, DEFAULT_MAX_BODY_BYTES, type LocalServerConfig } from '../../server/config.ts';
+
+/** HUB_DIST lets parallel work build into its own folder. */
+export const DIST_DIR = process.env.HUB_DIST ?? fileURLToPath(new URL('../../dist', import.meta.url));
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts the local server on a free loopback port, serving the built hub (npm run build first). */
+export async function startHubServer(overrides: Partial<LocalServerConfig> = {}, port = 0): Promise<RunningServer> {
+  const config: LocalServerConfig = {
+    odooOrigin: null,
+    host: '127.0.0.1',
+    port,
+    allowedHosts: [...LOOPBACK_HOSTNAMES],
+    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+    distDir: DIST_DIR,
+    ...overrides,
+  };
+  const server = createLocalServer(config, { log: () => undefined });
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    url: `http://localhost:${actual}/`,
+    port: actual,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
