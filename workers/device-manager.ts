@@ -1,4 +1,4 @@
-import type { Device, GrantedDeviceInfo } from '../src/hub/devices.ts';
+import type { Device, DeviceEvent, GrantedDeviceInfo } from '../src/hub/devices.ts';
 import type { ScopedLogger } from '../src/hub/logger.ts';
 import { describeError } from '../src/hub/logger.ts';
 
@@ -32,7 +32,10 @@ interface Entry {
   info: GrantedDeviceInfo;
   device: Device | null;
   problem: string | null;
+  unsubscribe: (() => void) | null;
 }
+
+export type DeviceEventListener = (event: DeviceEvent) => void;
 
 export interface DeviceListing {
   devices: Device[];
@@ -46,6 +49,7 @@ export interface DeviceListing {
 export class DeviceManager {
   private readonly entries = new Map<Handle, Entry>();
   private readonly listeners = new Set<() => void>();
+  private readonly eventListeners = new Set<DeviceEventListener>();
   private readonly unsubscribers: Array<() => void> = [];
 
   constructor(
@@ -57,6 +61,12 @@ export class DeviceManager {
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Every unasked event of every device (weights, scans, printer status). */
+  onDeviceEvent(listener: DeviceEventListener): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
   }
 
   async start(): Promise<void> {
@@ -111,7 +121,7 @@ export class DeviceManager {
 
   private async attach(transport: Transport, handle: Handle): Promise<void> {
     if (this.entries.has(handle)) return;
-    const entry: Entry = { transport, info: describeHandle(transport, handle), device: null, problem: null };
+    const entry: Entry = { transport, info: describeHandle(transport, handle), device: null, problem: null, unsubscribe: null };
     this.entries.set(handle, entry);
     for (const factory of this.factories) {
       if (factory.transport !== transport) continue;
@@ -123,6 +133,9 @@ export class DeviceManager {
       }
       if (entry.device) {
         this.context.log.info(`${entry.device.description.name} ready as ${entry.device.description.identifier}`);
+        entry.unsubscribe = entry.device.onEvent((event) => {
+          for (const listener of this.eventListeners) listener(event);
+        });
         break;
       }
     }
@@ -134,6 +147,7 @@ export class DeviceManager {
     const entry = this.entries.get(handle);
     if (!entry) return;
     this.entries.delete(handle);
+    entry.unsubscribe?.();
     if (entry.device) {
       this.context.log.info(`${entry.device.description.name} disconnected`);
       await entry.device.close().catch(() => undefined);

@@ -4,7 +4,7 @@ import { LogRing } from '../src/store/log-ring.ts';
 import { Logger, describeError } from '../src/hub/logger.ts';
 import { Activity } from '../src/hub/activity.ts';
 import { hubVersion, isIdentifier, newIdentifier } from '../src/hub/identity.ts';
-import type { DeviceDescription, GrantedDeviceInfo } from '../src/hub/devices.ts';
+import type { DeviceDescription, DeviceEvent, GrantedDeviceInfo } from '../src/hub/devices.ts';
 import type { LogRecord } from '../src/store/schema.ts';
 import { DeviceManager, type DeviceSources, type DriverFactory, type Transport } from './device-manager.ts';
 
@@ -13,6 +13,8 @@ declare const __BUILD_HASH__: string;
 
 const IDENTIFIER_KEY = 'identifier';
 const LOG_LINES_SHOWN = 200;
+/** How many recent events per device the homepage can show (live weight, scan log). */
+const RECENT_EVENTS_KEPT = 20;
 /** The local server answers this with the hub's LAN address; other deployments have no such route. */
 export const LOCAL_SERVER_INFO_PATH = '/hub-server/info';
 
@@ -29,6 +31,8 @@ export interface HubSnapshot {
   unclaimedDevices: Array<GrantedDeviceInfo & { problem: string | null }>;
   idle: boolean;
   localServer: LocalServerInfo | null;
+  /** Newest last, per device identifier. */
+  recentEvents: Record<string, Array<DeviceEvent & { time: number }>>;
 }
 
 export interface LocalServerInfo {
@@ -61,6 +65,7 @@ export class HubService {
   private localServer: LocalServerInfo | null = null;
   private deviceSettings = new Map<string, Record<string, string | number | boolean>>();
   private readonly ordinals = new Map<string, number>();
+  private readonly recentEvents = new Map<string, Array<DeviceEvent & { time: number }>>();
 
   constructor(private readonly options: HubServiceOptions = {}) {}
 
@@ -82,6 +87,7 @@ export class HubService {
       ordinal: (transport, vendorId, productId) => this.nextOrdinal(transport, vendorId, productId),
     });
     this.devices.onChange(() => this.changed());
+    this.devices.onDeviceEvent((event) => this.keepEvent(event));
     await this.devices.start();
     this.log.info(`hub ${this.identity.identifier} started, version ${this.identity.version}`);
     return this.snapshot();
@@ -96,7 +102,13 @@ export class HubService {
       unclaimedDevices: unclaimed,
       idle: this.activity.idle,
       localServer: this.localServer,
+      recentEvents: Object.fromEntries(this.recentEvents),
     };
+  }
+
+  /** The device manager, for the parts of the hub that run actions and route events. */
+  get deviceManager(): DeviceManager {
+    return this.devices;
   }
 
   /** `listener` is a comlink proxy when called from the window. */
@@ -150,6 +162,14 @@ export class HubService {
         this.log.debug(`listener dropped: ${describeError(error)}`);
       }
     }
+  }
+
+  private keepEvent(event: DeviceEvent): void {
+    const kept = this.recentEvents.get(event.deviceIdentifier) ?? [];
+    kept.push({ ...event, time: Date.now() });
+    if (kept.length > RECENT_EVENTS_KEPT) kept.shift();
+    this.recentEvents.set(event.deviceIdentifier, kept);
+    this.changed();
   }
 
   private async loadIdentifier(): Promise<string> {
