@@ -75,19 +75,23 @@ export function createLocalServer(config: LocalServerConfig, options: LocalServe
     const refusal = refuse(req, config);
     const path = new URL(req.url ?? '/', 'http://hub').pathname;
     if (refusal || !proxy || !isForwardedPath(path)) {
-      const { status, message } = refusal ?? { status: proxy ? 404 : 503, message: proxy ? `no websocket at ${path}` : 'no Odoo is configured (demo mode)' };
-      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${message}\n`);
-      return;
+      return endSocket(socket, refusal ?? { status: proxy ? 404 : 503, message: proxy ? `no websocket at ${path}` : 'no Odoo is configured (demo mode)' });
     }
     proxy.ws(req, socket, head);
   });
+
+  // Node hands CONNECT to this event, not to the request handler.
+  server.on('connect', (_req, socket: Duplex) => endSocket(socket, { status: 405, message: 'CONNECT is refused: this hub is not a proxy' }));
 
   server.on('close', () => proxy?.close());
   return server;
 }
 
+function endSocket(socket: Duplex, { status, message }: Refusal): void {
+  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${message}\n`);
+}
+
 function refuse(req: http.IncomingMessage, config: LocalServerConfig): Refusal | null {
-  if (req.method === 'CONNECT') return { status: 405, message: 'CONNECT is refused: this hub is not a proxy' };
   return checkHost(req.headers.host, config.allowedHosts) ?? checkTarget(req.url ?? '/', req.headers.host, config.odooOrigin);
 }
 
