@@ -36,6 +36,13 @@ export interface ActionOutcome {
   result?: unknown;
   /** Printer status code (ERROR_NO_PAPER, ...) or a readable reason. */
   message?: string;
+  /**
+   * Top-level fields of the message to Odoo, spread after `status` and `result` (they may
+   * replace them): how the box sends a driver's `data`. A scale sends
+   * `{result: 1.5, status: {status: 'connected', message_title, message_body}}` (19.0) or
+   * `{value: 1.5, status: {...}}` (18.0); a scanner on 18.0 adds `{value: '<barcode>'}`.
+   */
+  fields?: Record<string, unknown>;
 }
 
 /** Something a device reports unasked: a weight, a scan, a printer status change. */
