@@ -51,8 +51,11 @@ export class LeaderElection {
 
   private request(options: LockOptions): Promise<void> {
     return new Promise<void>((becameHub, failed) => {
+      // Per request: a queued request aborted to steal instead must not look like a lost lock.
+      let granted = false;
       this.locks
         .request(HUB_LOCK_NAME, { mode: 'exclusive', ...options }, async () => {
+          granted = true;
           this.role = 'hub';
           try {
             await this.callbacks.onLeader();
@@ -66,9 +69,8 @@ export class LeaderElection {
         })
         .catch((error: unknown) => {
           if ((error as DOMException)?.name !== 'AbortError') return failed(error);
-          // An AbortError while holding the lock means another window stole it; while
-          // queueing, it means this window stopped queueing to steal instead.
-          if (this.role !== 'hub') return;
+          // An AbortError on a granted request means another window stole the lock.
+          if (!granted) return;
           this.role = 'lost';
           this.release = null;
           this.callbacks.onLost();
