@@ -1,0 +1,119 @@
+/**
+ * Bounded image decoding in the worker: the header is read first, so a truncated file, a file that
+ * is no image, or an image too large to hold is refused before the browser's decoder sees it.
+ */
+
+/** A receipt is 512 px wide and a few thousand tall; these bounds keep one decode under ~130 MB of RGBA. */
+export const IMAGE_LIMITS = { maxWidth: 8192, maxHeight: 16384, maxPixels: 32 * 1024 * 1024 } as const;
+
+export class ImageError extends Error {
+  override name = 'ImageError';
+}
+
+export interface ImageHeader {
+  type: 'image/jpeg' | 'image/png';
+  width: number;
+  height: number;
+}
+
+export interface DecodedImage {
+  width: number;
+  height: number;
+  rgba: Uint8ClampedArray;
+}
+
+const JPEG_SOI = [0xff, 0xd8, 0xff];
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+// ITU T.81 table B.1: SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC) carry the frame size.
+const isStartOfFrame = (marker: number) => marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+const JPEG_SOS = 0xda;
+const JPEG_EOI = 0xd9;
+
+function startsWith(bytes: Uint8Array, prefix: number[]): boolean {
+  return bytes.length >= prefix.length && prefix.every((b, i) => bytes[i] === b);
+}
+
+/** Reads type and size from the header and checks the file is complete; throws ImageError otherwise. */
+export function readImageHeader(bytes: Uint8Array): ImageHeader {
+  if (bytes.length === 0) throw new ImageError('the image is empty');
+  let header: ImageHeader;
+  if (startsWith(bytes, JPEG_SOI)) header = readJpegHeader(bytes);
+  else if (startsWith(bytes, PNG_SIGNATURE)) header = readPngHeader(bytes);
+  else throw new ImageError('the data is not a JPEG or PNG image');
+  const { width, height } = header;
+  if (width === 0 || height === 0) throw new ImageError(`the image has no pixels (${width}x${height})`);
+  if (width > IMAGE_LIMITS.maxWidth) throw new ImageError(`the image is ${width} px wide, more than the ${IMAGE_LIMITS.maxWidth} px the hub accepts`);
+  if (height > IMAGE_LIMITS.maxHeight) throw new ImageError(`the image is ${height} px tall, more than the ${IMAGE_LIMITS.maxHeight} px the hub accepts`);
+  if (width * height > IMAGE_LIMITS.maxPixels) throw new ImageError(`the image has ${width * height} pixels, more than the ${IMAGE_LIMITS.maxPixels} the hub accepts`);
+  return header;
+}
+
+function readJpegHeader(bytes: Uint8Array): ImageHeader {
+  let size: { width: number; height: number } | null = null;
+  let offset = 2;
+  for (;;) {
+    // Markers may be preceded by fill bytes 0xFF (T.81 B.1.1.2).
+    while (offset < bytes.length && bytes[offset] === 0xff && bytes[offset + 1] === 0xff) offset++;
+    if (offset + 4 > bytes.length) throw new ImageError('the JPEG is truncated (it ends inside its header)');
+    if (bytes[offset] !== 0xff) throw new ImageError(`the JPEG is malformed (no marker at byte ${offset})`);
+    const marker = bytes[offset + 1];
+    const length = (bytes[offset + 2] << 8) | bytes[offset + 3];
+    if (length < 2 || offset + 2 + length > bytes.length) throw new ImageError('the JPEG is truncated (a header segment is cut short)');
+    if (isStartOfFrame(marker)) {
+      if (length < 7) throw new ImageError('the JPEG frame header is malformed');
+      size = { height: (bytes[offset + 5] << 8) | bytes[offset + 6], width: (bytes[offset + 7] << 8) | bytes[offset + 8] };
+    }
+    if (marker === JPEG_SOS) break;
+    offset += 2 + length;
+  }
+  if (!size) throw new ImageError('the JPEG has no frame header');
+  // Inside entropy-coded data 0xFF is always followed by 0x00 or a restart marker, so FF D9 can only be the end of image.
+  if (!hasJpegEnd(bytes, offset)) throw new ImageError('the JPEG is truncated (no end-of-image marker)');
+  return { type: 'image/jpeg', ...size };
+}
+
+function hasJpegEnd(bytes: Uint8Array, from: number): boolean {
+  for (let i = bytes.length - 2; i >= from; i--) if (bytes[i] === 0xff && bytes[i + 1] === JPEG_EOI) return true;
+  return false;
+}
+
+function readPngHeader(bytes: Uint8Array): ImageHeader {
+  // PNG spec 5.3/11.2.2: IHDR comes first; IEND ends the file (its 12 bytes: length 0, "IEND", CRC).
+  if (bytes.length < 33) throw new ImageError('the PNG is truncated (it ends inside its header)');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') throw new ImageError('the PNG is malformed (IHDR is not its first chunk)');
+  const tail = String.fromCharCode(...bytes.subarray(bytes.length - 8, bytes.length - 4));
+  if (tail !== 'IEND') throw new ImageError('the PNG is truncated (no IEND chunk at its end)');
+  return { type: 'image/png', width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+/**
+ * Decodes with the browser's own decoder (createImageBitmap + OffscreenCanvas, both in workers),
+ * scaled down to `maxWidth` when wider, flattened on white (transparent parts are paper).
+ * Colour profiles are ignored, as Pillow ignores them, so the grey levels are the file's.
+ */
+export async function decodeImage(bytes: Uint8Array, maxWidth = Infinity): Promise<DecodedImage> {
+  const header = readImageHeader(bytes);
+  const scale = header.width > maxWidth ? maxWidth / header.width : 1;
+  const width = scale === 1 ? header.width : Math.floor(maxWidth);
+  const height = scale === 1 ? header.height : Math.max(1, Math.round(header.height * scale));
+  let bitmap: ImageBitmap;
+  try {
+    const options: ImageBitmapOptions = { colorSpaceConversion: 'none', premultiplyAlpha: 'none' };
+    if (scale !== 1) Object.assign(options, { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
+    bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: header.type }), options);
+  } catch (error) {
+    throw new ImageError(`the ${header.type === 'image/jpeg' ? 'JPEG' : 'PNG'} could not be decoded (${(error as Error).message})`);
+  }
+  try {
+    const canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    if (!context) throw new ImageError('this browser gives the worker no 2D canvas to decode into');
+    context.fillStyle = '#fff';
+    context.fillRect(0, 0, width, height);
+    context.drawImage(bitmap, 0, 0);
+    return { width, height, rgba: context.getImageData(0, 0, width, height).data };
+  } finally {
+    bitmap.close();
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The receipt imaging pipeline, loaded lazily by the printer driver (never part of the initial bundle):
+ * encoded image → RGBA → 1-bit bitmap → printer stream, and bitmaps back to pictures for the homepage.
+ */
+import type { Bitmap } from './bitmap.ts';
+import { decodeImage } from './decode.ts';
+import { ditherToBitmap } from './dither.ts';
+
+export type { Bitmap } from './bitmap.ts';
+export { ImageError, IMAGE_LIMITS, readImageHeader } from './decode.ts';
+export { escposRaster, escposColumns, starRaster, DEFAULT_COLUMN_OPTIONS, type ColumnOptions } from './raster-encoders.ts';
+export { ditherToBitmap } from './dither.ts';
+
+/** Decodes an image and turns it into printer dots as the box does, scaled down to `maxWidth` dots when wider. */
+export async function imageToBitmap(bytes: Uint8Array, maxWidth = Infinity): Promise<Bitmap> {
+  const image = await decodeImage(bytes, maxWidth);
+  return ditherToBitmap(image.rgba, image.width, image.height);
+}
+
+/** The dots as a black-on-white PNG. */
+export async function bitmapToPng(bitmap: Bitmap): Promise<Blob> {
+  const canvas = new OffscreenCanvas(Math.max(1, bitmap.width), Math.max(1, bitmap.height));
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('no 2D canvas in this context');
+  const image = context.createImageData(canvas.width, canvas.height);
+  const pixels = new Uint32Array(image.data.buffer);
+  pixels.fill(0xffffffff);
+  const { width, height, bytesPerRow, data } = bitmap;
+  const ink = 0xff000000; // opaque black in little-endian RGBA
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (data[y * bytesPerRow + (x >> 3)] & (0x80 >> (x & 7))) pixels[y * width + x] = ink;
+    }
+  }
+  context.putImageData(image, 0, 0);
+  return canvas.convertToBlob({ type: 'image/png' });
+}
