@@ -18,6 +18,18 @@ export interface DriverContext {
   settingsFor(identifier: string): Record<string, string | number | boolean>;
   /** A number that tells apart two identical devices without a serial number. */
   ordinal(transport: Transport, vendorId: number | undefined, productId: number | undefined): number;
+  /** What a printer's status ticket tells about the hub (the box prints name, identifier, server, devices). */
+  hubStatus?(): Promise<HubStatusInfo>;
+}
+
+export interface HubStatusInfo {
+  name: string;
+  identifier: string;
+  version: string;
+  address: string;
+  /** The paired Odoo database, or null when the hub is not paired. */
+  server: string | null;
+  devices: string[];
 }
 
 /** The parts of `navigator.usb`, `navigator.serial` and `navigator.hid` the hub uses; fakes implement them too. */
