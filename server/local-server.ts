@@ -36,7 +36,9 @@ export function createLocalServer(config: LocalServerConfig, options: LocalServe
   });
 
   const serveApp = sirv(config.distDir, {
-    dev: false,
+    // Look files up on every request: a new build dropped into dist/ must be served whole at
+    // once (sirv's production mode keeps the lengths it saw at start).
+    dev: true,
     etag: true,
     setHeaders(res, pathname) {
       // Hashed assets never change; the shell and the service worker must be revalidated.

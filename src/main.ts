@@ -27,7 +27,7 @@ app.onTakeOver = () => void election.takeOver();
 
 async function main() {
   if (import.meta.env.PROD && 'serviceWorker' in navigator) {
-    app.updates = new UpdateController('./sw.js', {
+    app.updates = UpdateController.forScript('./sw.js', {
       automatic: () => app.snapshot?.settings.autoUpdate ?? false,
       whenIdle: () => (app.hub ? app.hub.api.whenIdle() : null),
     });

@@ -1,0 +1,132 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, launchChromiumProfile } from '../support/chrome-session.ts';
+import { startHubServer, DIST_DIR } from '../support/hub-server.ts';
+
+const READY = 5_000;
+
+async function hubState(page: Page, state: 'ready' | 'viewer'): Promise<void> {
+  await page.waitForFunction((s) => document.documentElement.dataset.hubState === s, state, { timeout: READY });
+}
+
+describe('the installable, offline hub shell', () => {
+  let browser: Browser;
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser.close();
+  });
+
+  it('starts from its service worker with the server gone', async () => {
+    const server = await startHubServer();
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(server.url);
+      await hubState(page, 'ready');
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: READY });
+      const identifier = await page.locator('[data-test=identifier]').textContent();
+      assert.match(identifier ?? '', /^[0-9a-f]{16}$/);
+
+      await server.close();
+      await page.reload();
+      await hubState(page, 'ready');
+      assert.equal(await page.locator('[data-test=identifier]').textContent(), identifier, 'same hub, same identifier, offline');
+      assert.match((await page.locator('[data-test=version]').textContent()) ?? '', /^B\d+\.\d+\.\d+-19\.0/);
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  });
+
+  it('meets Chrome\'s installability criteria', async () => {
+    const server = await startHubServer();
+    // Incognito windows cannot install apps: this check needs a real profile.
+    const context = await launchChromiumProfile();
+    try {
+      const page = await context.newPage();
+      await page.goto(server.url);
+      await hubState(page, 'ready');
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: READY });
+      const cdp = await context.newCDPSession(page);
+      const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: unknown[] };
+      assert.deepEqual(installabilityErrors, []);
+      const manifest = (await cdp.send('Page.getAppManifest')) as { errors: unknown[]; url: string };
+      assert.deepEqual(manifest.errors, []);
+      assert.match(manifest.url, /manifest\.webmanifest$/);
+    } finally {
+      await context.dispose();
+      await server.close();
+    }
+  });
+
+  it('lets only one window be the hub; closing it hands over to the other', async () => {
+    const server = await startHubServer();
+    const context: BrowserContext = await browser.newContext();
+    try {
+      const first = await context.newPage();
+      await first.goto(server.url);
+      await hubState(first, 'ready');
+      const second = await context.newPage();
+      await second.goto(server.url);
+      await hubState(second, 'viewer');
+      assert.equal(await second.locator('[data-test=viewer]').isVisible(), true);
+      assert.equal(await second.locator('[data-test=identifier]').count(), 0, 'a viewer shows no hub of its own');
+
+      await first.close();
+      await hubState(second, 'ready');
+      assert.equal(await second.locator('[data-test=role]').textContent(), 'running in this window');
+
+      // Taking over: the old hub becomes a viewer at once.
+      const third = await context.newPage();
+      await third.goto(server.url);
+      await hubState(third, 'viewer');
+      await third.locator('[data-test=take-over]').click();
+      await hubState(third, 'ready');
+      await hubState(second, 'viewer');
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  });
+
+  it('applies a new version by itself when idle, or on click when automatic update is off', async () => {
+    const dist = mkdtempSync(join(tmpdir(), 'hub-dist-'));
+    cpSync(DIST_DIR, dist, { recursive: true });
+    const server = await startHubServer({ distDir: dist });
+    const context = await browser.newContext();
+    const publishNewVersion = (n: number) => appendFileSync(join(dist, 'sw.js'), `\n// release ${n}\n`);
+    const checkForUpdate = (page: Page) => page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
+    try {
+      const page = await context.newPage();
+      await page.goto(server.url);
+      await hubState(page, 'ready');
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: READY });
+
+      publishNewVersion(1);
+      const reloaded = page.waitForEvent('load', { timeout: READY });
+      await checkForUpdate(page);
+      await reloaded;
+      await hubState(page, 'ready');
+
+      await page.locator('[data-test=auto-update]').uncheck();
+      publishNewVersion(2);
+      await checkForUpdate(page);
+      await page.getByRole('button', { name: 'Update now' }).waitFor({ timeout: READY });
+      const reloadedOnClick = page.waitForEvent('load', { timeout: READY });
+      await page.getByRole('button', { name: 'Update now' }).click();
+      await reloadedOnClick;
+      await hubState(page, 'ready');
+      assert.equal(await page.locator('[data-test=auto-update]').isChecked(), false, 'the switch is kept');
+    } finally {
+      await context.close();
+      await server.close();
+      rmSync(dist, { recursive: true, force: true });
+    }
+  });
+});
