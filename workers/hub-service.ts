@@ -7,6 +7,8 @@ import { hubVersion, isIdentifier, newIdentifier } from '../src/hub/identity.ts'
 import type { DeviceDescription, DeviceEvent, GrantedDeviceInfo } from '../src/hub/devices.ts';
 import type { LogRecord } from '../src/store/schema.ts';
 import { DeviceManager, type DeviceSources, type DriverFactory, type Transport } from './device-manager.ts';
+import { ConnectionsService } from './connections-service.ts';
+import { currentPageContext } from '../src/odoo/target.ts';
 
 declare const __HUB_VERSION__: string;
 declare const __BUILD_HASH__: string;
@@ -60,6 +62,7 @@ export class HubService {
   private db!: HubDb;
   private ring!: LogRing;
   private devices!: DeviceManager;
+  private connectionsService!: ConnectionsService;
   private identity!: Identity;
   private settings!: HubSettings;
   private localServer: LocalServerInfo | null = null;
@@ -81,6 +84,12 @@ export class HubService {
       version: hubVersion(__HUB_VERSION__, undefined, __BUILD_HASH__),
       address: this.settings.addressOverride || this.localServer?.address || self.location.hostname,
     };
+    this.connectionsService = new ConnectionsService(this.db, this.logger.scope('odoo'), {
+      page: () => currentPageContext(this.localServer?.mode === 'forward' ? this.localServer.odooOrigin : null),
+      fetch: this.options.fetch,
+      onChange: () => this.changed(),
+    });
+    await this.connectionsService.start();
     this.devices = new DeviceManager(this.options.sources ?? {}, this.options.factories ?? [], {
       log: this.logger.scope('devices'),
       settingsFor: (identifier) => this.deviceSettings.get(identifier) ?? {},
@@ -109,6 +118,11 @@ export class HubService {
   /** The device manager, for the parts of the hub that run actions and route events. */
   get deviceManager(): DeviceManager {
     return this.devices;
+  }
+
+  /** Outgoing Odoo connections (comlink proxies `api.connections.list()` and the rest). */
+  get connections(): ConnectionsService {
+    return this.connectionsService;
   }
 
   /** `listener` is a comlink proxy when called from the window. */
@@ -148,6 +162,7 @@ export class HubService {
   }
 
   async stop(): Promise<void> {
+    this.connectionsService?.stop();
     await this.devices?.stop();
     this.db?.close();
   }

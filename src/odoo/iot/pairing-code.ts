@@ -1,0 +1,147 @@
+/**
+ * Pairing by code (odoo-iot.md §2.2): the hub asks the pairing proxy for a code, shows it, and
+ * polls until the database hands over its URL and a token, the code expires, or the time to
+ * show it runs out. Polls are spaced as the box spaces them (iot_drivers/connection_manager.py
+ * `_get_next_polling_interval`: 14 + 1.01^n seconds).
+ */
+import { describeError, type ScopedLogger } from '../../hub/logger.ts';
+import { isObject } from './messages.ts';
+
+export const CONNECT_BOX_PATH = '/odoo-enterprise/iot/connect-box';
+/** The seed document: the code is shown for up to 5 minutes after start. */
+export const CODE_SHOWN_MS = 5 * 60_000;
+export const EXPIRED_MESSAGE = 'expired - restart the hub or ask for a new code';
+const MAX_CODE_LENGTH = 64;
+
+export function boxPollDelayMs(n: number): number {
+  return (14 + 1.01 ** n) * 1000;
+}
+
+export type PairingCodeState =
+  | { state: 'off' }
+  | { state: 'requesting'; problem: string }
+  | { state: 'showing'; code: string; until: number }
+  | { state: 'expired'; message: string };
+
+export interface PairingResult {
+  url: string;
+  token: string;
+  dbUuid: string;
+  enterpriseCode: string;
+}
+
+export interface PairingCodeOptions {
+  identifier: string;
+  /** Proxy base URL; empty means same origin (the local server forwards to the proxy). */
+  proxyUrl: string;
+  onPaired(result: PairingResult): Promise<void>;
+  onState(state: PairingCodeState): void;
+  log: ScopedLogger;
+  fetch?: typeof fetch;
+  pollDelayMs?(n: number): number;
+  shownMs?: number;
+}
+
+export class PairingCodeFlow {
+  private code: string | false = false;
+  private uuid: string | false = false;
+  private polls = -1;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private running = false;
+  private until = 0;
+  state: PairingCodeState = { state: 'off' };
+
+  constructor(private readonly options: PairingCodeOptions) {}
+
+  /** Starts (or restarts, with a new code) the 5 minutes of showing a code. */
+  start(): void {
+    this.stop();
+    this.running = true;
+    this.code = false;
+    this.uuid = false;
+    this.polls = -1;
+    this.until = Date.now() + (this.options.shownMs ?? CODE_SHOWN_MS);
+    this.set({ state: 'requesting', problem: '' });
+    void this.tick();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.set({ state: 'off' });
+  }
+
+  private async tick(): Promise<void> {
+    this.timer = null;
+    if (!this.running) return;
+    if (Date.now() >= this.until) return this.expire('the 5 minutes to enter the code are over');
+    try {
+      const answer = await this.callProxy();
+      if (!this.running) return;
+      if (answer === 'expired') return this.expire('the pairing proxy says the code expired');
+      if ('url' in answer) {
+        this.running = false;
+        this.options.log.info('the database accepted the pairing code');
+        this.set({ state: 'off' });
+        await this.options.onPaired(answer);
+        return;
+      }
+      if (answer.code && answer.code !== this.code) {
+        this.code = answer.code;
+        this.uuid = answer.uuid;
+        this.options.log.info('pairing code received from the pairing proxy');
+        this.set({ state: 'showing', code: answer.code, until: this.until });
+        // The box polls once right after it got its code.
+        return void (await this.tick());
+      }
+    } catch (error) {
+      if (!this.running) return;
+      if (!this.code) this.set({ state: 'requesting', problem: describeError(error).replace(/^\w*Error: /, '') });
+      this.options.log.warning(`pairing proxy: ${describeError(error)}`);
+    }
+    const delay = (this.options.pollDelayMs ?? boxPollDelayMs)(++this.polls);
+    this.timer = setTimeout(() => void this.tick(), Math.max(0, Math.min(delay, this.until - Date.now())));
+  }
+
+  private async callProxy(): Promise<'expired' | PairingResult | { code: string | false; uuid: string | false }> {
+    const base = this.options.proxyUrl.replace(/\/+$/, '');
+    const response = await (this.options.fetch ?? fetch)(`${base}${CONNECT_BOX_PATH}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ params: { pairing_code: this.code, pairing_uuid: this.uuid, serial_number: this.options.identifier } }),
+      signal: AbortSignal.timeout(5_000),
+      cache: 'no-store',
+    });
+    if (!response.ok) throw new Error(`the pairing proxy answered HTTP ${response.status}`);
+    const text = await response.text();
+    if (text.length > 16_384) throw new Error('the pairing proxy answer is too large');
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new Error('the pairing proxy answer is not JSON');
+    }
+    if (!isObject(body)) throw new Error('the pairing proxy answer is not an object');
+    if (body.error === 'expired') return 'expired';
+    if (body.error) throw new Error(`the pairing proxy refused: ${String(typeof body.error === 'string' ? body.error : JSON.stringify(body.error)).slice(0, 120)}`);
+    const result = isObject(body.result) ? body.result : {};
+    if (['url', 'token', 'db_uuid', 'enterprise_code'].every((k) => typeof result[k] === 'string')) {
+      return { url: result.url as string, token: result.token as string, dbUuid: result.db_uuid as string, enterpriseCode: result.enterprise_code as string };
+    }
+    const code = typeof result.pairing_code === 'string' && result.pairing_code.length <= MAX_CODE_LENGTH ? result.pairing_code : false;
+    const uuid = typeof result.pairing_uuid === 'string' && result.pairing_uuid.length <= 128 ? result.pairing_uuid : false;
+    return { code: code || this.code, uuid: uuid || this.uuid };
+  }
+
+  private expire(why: string): void {
+    this.running = false;
+    this.options.log.info(`pairing code expired: ${why}`);
+    this.set({ state: 'expired', message: EXPIRED_MESSAGE });
+  }
+
+  private set(state: PairingCodeState): void {
+    this.state = state;
+    this.options.onState(state);
+  }
+}
