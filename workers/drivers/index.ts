@@ -1,7 +1,12 @@
 import type { DriverFactory } from '../device-manager.ts';
+import { serialPrinterFactory, usbPrinterFactory } from './printer/factory.ts';
 
 /**
  * Every driver the hub knows, asked in this order to claim a newly granted device.
  * More specific drivers come first.
  */
-export const DRIVER_FACTORIES: readonly DriverFactory[] = [];
+export const DRIVER_FACTORIES: readonly DriverFactory[] = [
+  usbPrinterFactory,
+  // Before the serial scale drivers: a port the user set to a printer protocol must not be probed as a scale.
+  serialPrinterFactory,
+];

@@ -8,7 +8,8 @@ import { ditherToBitmap } from './dither.ts';
 
 export type { Bitmap } from './bitmap.ts';
 export { ImageError, IMAGE_LIMITS, readImageHeader } from './decode.ts';
-export { escposRaster, escposColumns, starRaster, DEFAULT_COLUMN_OPTIONS, type ColumnOptions } from './raster-encoders.ts';
+export { escposRaster, escposColumns, starRaster } from './raster-encoders.ts';
+export { DEFAULT_COLUMN_OPTIONS, type ColumnOptions } from './column-options.ts';
 export { ditherToBitmap } from './dither.ts';
 
 /** Decodes an image and turns it into printer dots as the box does, scaled down to `maxWidth` dots when wider. */
@@ -35,3 +36,4 @@ export async function bitmapToPng(bitmap: Bitmap): Promise<Blob> {
   context.putImageData(image, 0, 0);
   return canvas.convertToBlob({ type: 'image/png' });
 }
+export { renderTextLines, type TextLine } from './text.ts';

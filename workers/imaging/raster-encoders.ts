@@ -1,4 +1,5 @@
 import type { Bitmap } from './bitmap.ts';
+import { DEFAULT_COLUMN_OPTIONS, type ColumnOptions } from './column-options.ts';
 
 /*
  * Printer streams for a 1-bit image, byte for byte as the box builds them
@@ -32,17 +33,6 @@ export function escposRaster(bitmap: Bitmap): Uint8Array {
   out.set(ESCPOS_CUT, o);
   return out;
 }
-
-export interface ColumnOptions {
-  /** 24-dot bands (`ESC *` m bit 5); false: 8-dot bands. Odoo's `LDV` option turns it off. */
-  highDensityVertical: boolean;
-  /** Double horizontal density (`ESC *` m bit 0). Odoo's `LDH` option turns it off. */
-  highDensityHorizontal: boolean;
-  /** Odoo's `SCALE<n>` option: the image is resized to n % (nearest neighbour, as Pillow does for mode "1"). */
-  scalePercent: number;
-}
-
-export const DEFAULT_COLUMN_OPTIONS: ColumnOptions = { highDensityVertical: true, highDensityHorizontal: true, scalePercent: 100 };
 
 const ESC = 0x1b;
 /** `ESC 3 n`: line spacing n/180 in; 16 makes 24-dot bands touch on the TM-U220. */

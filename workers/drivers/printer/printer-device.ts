@@ -1,0 +1,264 @@
+import type { ActionOutcome, ActionRequest, Device, DeviceDescription, DeviceEvent } from '../../../src/hub/devices.ts';
+import type { ScopedLogger } from '../../../src/hub/logger.ts';
+import type { HubStatusInfo } from '../../device-manager.ts';
+import type { Bitmap } from '../../imaging/bitmap.ts';
+import { CASHBOX_COMMANDS, DLE_EOT, isStatusByte, parseRealTimeStatus, statusCode, type RealTimeStatus } from './commands.ts';
+import type { PrinterProfile } from './identify.ts';
+import { PrinterLinkError, type PrinterLink } from './printer-link.ts';
+import { decodeBase64Field, PayloadError } from './payload.ts';
+
+/** The imaging code is heavy: loaded on the first print, never with the hub. */
+const imaging = () => import('../../imaging/index.ts');
+
+/** A printer answers DLE EOT within a few ms; one that stays silent has no status to give. */
+const STATUS_REPLY_TIMEOUT_MS = 300;
+const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46]; // "%PDF"
+
+/** Printer status codes Odoo knows (odoo-iot.md §7). */
+type PrinterMessage = 'ERROR_OFFLINE' | 'ERROR_NO_PAPER' | 'ERROR_TIMEOUT' | 'ERROR_UNREACHABLE' | 'ERROR_FAILED' | 'ERROR_UNKNOWN';
+
+class JobError extends Error {
+  constructor(readonly code: PrinterMessage, message: string) {
+    super(message);
+  }
+}
+
+export interface PrinterDeviceOptions {
+  description: DeviceDescription;
+  profile: PrinterProfile;
+  link: PrinterLink;
+  log: ScopedLogger;
+  hubStatus?: () => Promise<HubStatusInfo>;
+}
+
+/** What the homepage shows: the dots of the last thing the hub printed on this printer. */
+export interface LastPrintSource {
+  lastPrintPng(): Promise<Blob | null>;
+}
+
+/**
+ * One receipt or label printer: the actions of odoo-iot.md §7, one job at a time, real-time
+ * status before and after each job, status changes as events.
+ */
+export class PrinterDevice implements Device, LastPrintSource {
+  readonly description: DeviceDescription;
+  private readonly profile: PrinterProfile;
+  private readonly link: PrinterLink;
+  private readonly log: ScopedLogger;
+  private readonly hubStatus?: () => Promise<HubStatusInfo>;
+  private readonly listeners = new Set<(event: DeviceEvent) => void>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private lastStatus: string | null = null;
+  private lastPrint: Bitmap | null = null;
+  private closed = false;
+
+  constructor(options: PrinterDeviceOptions) {
+    this.description = options.description;
+    this.profile = options.profile;
+    this.link = options.link;
+    this.log = options.log;
+    this.hubStatus = options.hubStatus;
+  }
+
+  run(request: ActionRequest, signal: AbortSignal): Promise<ActionOutcome> {
+    const job = this.queue.then(() => this.runNow(request, signal));
+    this.queue = job.catch(() => undefined);
+    return job;
+  }
+
+  onEvent(listener: (event: DeviceEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async lastPrintPng(): Promise<Blob | null> {
+    if (!this.lastPrint) return null;
+    return (await imaging()).bitmapToPng(this.lastPrint);
+  }
+
+  /** Called when the device is unplugged or the hub stops: a running job fails at once. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.link.lost();
+    await this.link.close().catch(() => undefined);
+  }
+
+  private async runNow(request: ActionRequest, signal: AbortSignal): Promise<ActionOutcome> {
+    try {
+      if (this.closed) throw new JobError('ERROR_UNREACHABLE', 'the printer is disconnected');
+      signal.throwIfAborted();
+      switch (request.action) {
+        case 'print_receipt':
+          return await this.printReceipt(request.data, signal);
+        case 'cashbox':
+          return await this.openCashbox(signal);
+        case 'status':
+          return await this.printStatusTicket(signal);
+        case '':
+          return await this.printDocument(request.data, signal);
+        default:
+          return { status: 'error', result: `a printer has no action "${request.action}"` };
+      }
+    } catch (error) {
+      return this.failure(error);
+    }
+  }
+
+  private async printReceipt(data: Record<string, unknown>, signal: AbortSignal): Promise<ActionOutcome> {
+    if (this.profile.kind !== 'receipt_printer') throw new PayloadError('a label printer prints ZPL documents, not receipt images');
+    const bytes = decodeBase64Field(data, 'receipt');
+    const { imageToBitmap } = await imaging();
+    const bitmap = await imageToBitmap(bytes, this.profile.widthDots);
+    await this.print(await this.encode(bitmap), signal);
+    this.lastPrint = bitmap;
+    return this.printed();
+  }
+
+  private async openCashbox(signal: AbortSignal): Promise<ActionOutcome> {
+    if (this.profile.protocol === 'zpl') throw new PayloadError('a label printer has no cash drawer');
+    const commands = CASHBOX_COMMANDS[this.profile.protocol];
+    for (const command of commands) await this.send(command, signal);
+    return { status: 'success', result: true };
+  }
+
+  private async printStatusTicket(signal: AbortSignal): Promise<ActionOutcome> {
+    const info = await this.hubStatus?.();
+    const lines = statusTicketLines(info, this.description, this.profile);
+    if (this.profile.protocol === 'zpl') {
+      await this.print(new TextEncoder().encode(zplTicket(lines)), signal);
+      return this.printed();
+    }
+    const { renderTextLines } = await imaging();
+    const bitmap = renderTextLines(
+      lines.map((text, i) => (i === 0 ? { text, size: 36, bold: true, center: true } : { text })),
+      this.profile.widthDots,
+    );
+    await this.print(await this.encode(bitmap), signal);
+    this.lastPrint = bitmap;
+    return this.printed();
+  }
+
+  private async printDocument(data: Record<string, unknown>, signal: AbortSignal): Promise<ActionOutcome> {
+    const bytes = decodeBase64Field(data, 'document');
+    if (this.profile.kind === 'receipt_printer' && PDF_MAGIC.every((b, i) => bytes[i] === b)) {
+      throw new PayloadError('a PDF cannot be printed on a receipt printer: it takes ESC/POS or Star commands (send receipts with print_receipt)');
+    }
+    await this.print(bytes, signal);
+    const printId = data.print_id;
+    return { ...this.printed(), result: printId !== undefined ? { print_id: printId } : {} };
+  }
+
+  private async encode(bitmap: Bitmap): Promise<Uint8Array> {
+    const { escposRaster, escposColumns, starRaster } = await imaging();
+    if (this.profile.protocol === 'star') return starRaster(bitmap);
+    return this.profile.columnMode ? escposColumns(bitmap, this.profile.columnMode) : escposRaster(bitmap);
+  }
+
+  /** Status before (refuse to print without paper), the data, status after. */
+  private async print(bytes: Uint8Array, signal: AbortSignal): Promise<void> {
+    const before = await this.checkStatus();
+    if (before?.status === 'error') throw new JobError(before.message as PrinterMessage, `the printer reports ${before.message}`);
+    await this.send(bytes, signal);
+    const after = await this.checkStatus();
+    if (after?.status === 'error') throw new JobError(after.message as PrinterMessage, `the printer reports ${after.message} after printing`);
+  }
+
+  private async send(bytes: Uint8Array, signal: AbortSignal): Promise<void> {
+    let onAbort!: () => void;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new JobError('ERROR_FAILED', 'the job was cancelled'));
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([this.link.write(bytes), aborted]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** ESC/POS real-time status; null when the printer cannot or does not answer (Star, no bulk IN). */
+  private async checkStatus(): Promise<{ status: 'error' | 'warning'; message: string } | null> {
+    if (this.profile.protocol !== 'escpos' || !this.link.canAnswer) return null;
+    const replies: number[] = [];
+    for (const query of [DLE_EOT.printer, DLE_EOT.offlineCause, DLE_EOT.paper]) {
+      await this.link.write(query);
+      const reply = await this.link.read(1, STATUS_REPLY_TIMEOUT_MS);
+      if (reply.length === 0 || !isStatusByte(reply[0])) return null;
+      replies.push(reply[0]);
+    }
+    const status = parseRealTimeStatus(replies[0], replies[1], replies[2]);
+    const code = statusCode(status);
+    this.reportStatus(status, code);
+    return code;
+  }
+
+  private reportStatus(status: RealTimeStatus, code: { status: 'error' | 'warning'; message: string } | null): void {
+    const key = JSON.stringify(status);
+    if (key === this.lastStatus) return;
+    const first = this.lastStatus === null;
+    this.lastStatus = key;
+    if (first && !code) return;
+    this.emit(code ? { status: code.status, message: code.message, result: status } : { status: 'success', result: status });
+  }
+
+  private printed(): ActionOutcome {
+    const outcome: ActionOutcome = { status: 'success' };
+    this.emit(outcome);
+    return outcome;
+  }
+
+  private failure(error: unknown): ActionOutcome {
+    let outcome: ActionOutcome;
+    if (error instanceof JobError) outcome = { status: 'error', message: error.code, result: error.message };
+    else if (error instanceof PrinterLinkError) {
+      const message = error.code === 'timeout' ? 'ERROR_TIMEOUT' : error.code === 'disconnected' ? 'ERROR_UNREACHABLE' : 'ERROR_FAILED';
+      outcome = { status: 'error', message, result: error.message };
+    } else if (error instanceof PayloadError || (error as Error)?.name === 'ImageError') {
+      // Bad input is the sender's problem: no printer status event, just the reason.
+      return { status: 'error', result: (error as Error).message };
+    } else if ((error as Error)?.name === 'AbortError') outcome = { status: 'error', message: 'ERROR_FAILED', result: 'the job was cancelled' };
+    else outcome = { status: 'error', message: 'ERROR_UNKNOWN', result: String((error as Error)?.message ?? error) };
+    this.log.warning(`${this.description.name}: ${outcome.message}: ${String(outcome.result)}`);
+    this.emit({ status: 'error', message: outcome.message });
+    return outcome;
+  }
+
+  private emit(outcome: ActionOutcome): void {
+    const event: DeviceEvent = { deviceIdentifier: this.description.identifier, outcome };
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+/** The status ticket's text: what the box prints (title, identifier, server, devices). */
+export function statusTicketLines(info: HubStatusInfo | undefined, printer: DeviceDescription, profile: PrinterProfile): string[] {
+  const lines = [info?.server ? 'IoT Box Connected' : 'IoT Box Status'];
+  if (info) {
+    lines.push('', `Hub: ${info.name}`, `Identifier: ${info.identifier}`, `Version: ${info.version}`, `Address: ${info.address}`);
+    lines.push(info.server ? `Odoo server: ${info.server}` : 'Odoo not connected: pair the hub from its homepage');
+    lines.push('', 'Devices:', ...(info.devices.length ? info.devices.map((d) => ` - ${d}`) : [' (none)']));
+  }
+  lines.push('', `Printed: ${printedAt(profile.language)}`, `This printer: ${printer.name}`, `${printer.identifier}, ${profile.paperWidthMm} mm, ${profile.protocol === 'escpos' ? 'ESC/POS' : profile.protocol === 'star' ? 'Star' : 'ZPL'}`);
+  return lines;
+}
+
+function printedAt(language: string): string {
+  try {
+    return new Date().toLocaleString(language);
+  } catch {
+    return new Date().toLocaleString('en');
+  }
+}
+
+/** ZPL status label, laid out as the box's print_status_zpl. */
+function zplTicket(lines: string[]): string {
+  const escape = (text: string) => text.replace(/[\^~]/g, ' ');
+  let y = 40;
+  let zpl = `^XA^CI28 ^FT35,${y} ^A0N,30 ^FD${escape(lines[0])}^FS`;
+  y += 45;
+  for (const line of lines.slice(1).filter(Boolean)) {
+    zpl += `^FT35,${y} ^A0N,25 ^FD${escape(line)}^FS`;
+    y += 35;
+  }
+  return `${zpl}^XZ`;
+}

@@ -1,0 +1,82 @@
+import type { SerialChannel } from '../../transports/serial.ts';
+import { UsbTransportError, type UsbPrinterChannel } from '../../transports/usb.ts';
+
+/** How a printer is reached, whatever the transport: the driver's only view of it. */
+export interface PrinterLink {
+  write(bytes: Uint8Array): Promise<void>;
+  /** Up to `maxBytes`, empty after `timeoutMs` (or at once when the printer cannot answer). */
+  read(maxBytes: number, timeoutMs: number): Promise<Uint8Array>;
+  /** The printer went away: pending and later operations fail at once. */
+  lost(): void;
+  close(): Promise<void>;
+  readonly canAnswer: boolean;
+}
+
+export type LinkErrorCode = 'disconnected' | 'timeout' | 'failed';
+
+export class PrinterLinkError extends Error {
+  override name = 'PrinterLinkError';
+  constructor(readonly code: LinkErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+export function usbLink(channel: UsbPrinterChannel): PrinterLink {
+  const mapped = (error: unknown): PrinterLinkError => {
+    if (!(error instanceof UsbTransportError)) return new PrinterLinkError('failed', (error as Error).message, { cause: error });
+    const code = error.code === 'disconnected' || error.code === 'closed' ? 'disconnected' : error.code === 'timeout' ? 'timeout' : 'failed';
+    return new PrinterLinkError(code, error.message, { cause: error });
+  };
+  return {
+    canAnswer: channel.printer.inEndpoint !== null,
+    write: (bytes) => channel.write(bytes).catch((error) => Promise.reject(mapped(error))),
+    read: (maxBytes, timeoutMs) => channel.read(maxBytes, timeoutMs).catch((error) => Promise.reject(mapped(error))),
+    lost: () => channel.markDisconnected(),
+    close: () => channel.close(),
+  };
+}
+
+/** Serial writes go in 1 KiB pieces so a stalled printer (no CTS, no paper) is noticed per piece. */
+const SERIAL_CHUNK = 1024;
+const SERIAL_CHUNK_SLACK_MS = 5000;
+
+/** A serial (or Bluetooth serial) printer: serial.ts's channel with bounded, timed writes and disconnect. */
+export function serialLink(channel: SerialChannel, baudRate: number): PrinterLink {
+  let loseWith!: (error: PrinterLinkError) => void;
+  const gone = new Promise<never>((_, reject) => (loseWith = reject));
+  gone.catch(() => undefined);
+  // 10 bits per byte on the line (start, 8 data, stop).
+  const chunkTimeoutMs = SERIAL_CHUNK_SLACK_MS + Math.ceil((SERIAL_CHUNK * 10 * 1000) / baudRate);
+  const guarded = async <T>(operation: Promise<T>, timeoutMs: number | null, what: string): Promise<T> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      if (timeoutMs !== null) timer = setTimeout(() => reject(new PrinterLinkError('timeout', `the printer did not take the data within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([operation.catch((error) => Promise.reject(serialError(error, what))), timeout, gone]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return {
+    canAnswer: true,
+    async write(bytes) {
+      for (let offset = 0; offset < bytes.length; offset += SERIAL_CHUNK) {
+        await guarded(channel.write(bytes.subarray(offset, offset + SERIAL_CHUNK)), chunkTimeoutMs, 'write');
+      }
+    },
+    read: (maxBytes, timeoutMs) => guarded(channel.read(maxBytes, timeoutMs), null, 'read'),
+    lost: () => loseWith(new PrinterLinkError('disconnected', 'the printer was disconnected')),
+    close: () => {
+      loseWith(new PrinterLinkError('disconnected', 'the printer channel is closed'));
+      return channel.close();
+    },
+  };
+}
+
+function serialError(error: unknown, what: string): PrinterLinkError {
+  if (error instanceof PrinterLinkError) return error;
+  const name = (error as Error)?.name;
+  if (name === 'SerialPortLostError' || name === 'SerialClosedError') return new PrinterLinkError('disconnected', (error as Error).message, { cause: error });
+  return new PrinterLinkError('failed', `serial ${what} failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+}
