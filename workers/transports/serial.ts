@@ -83,8 +83,10 @@ class PortChannel implements FullSerialChannel {
 
   constructor(private readonly port: SerialPort) {}
 
+  private loop: Promise<void> = Promise.resolve();
+
   startReading(): void {
-    void this.readLoop();
+    this.loop = this.readLoop();
   }
 
   async write(bytes: Uint8Array): Promise<void> {
@@ -134,6 +136,8 @@ class PortChannel implements FullSerialChannel {
     this.closed = true;
     this.wake();
     await this.reader?.cancel().catch(() => undefined);
+    // Chrome refuses to close a port whose streams are still locked.
+    await this.loop;
     await this.port.close().catch(() => undefined);
   }
 

@@ -9,14 +9,16 @@ export const ADAM_SERIAL_OPTIONS: SerialOptions = { baudRate: 4800, dataBits: 8,
 export const ADAM_MEASURE = Uint8Array.of(0x50, 0x0d, 0x0a);
 export const ADAM_ANSWER_LIMIT = 64;
 const MEASURE = /\s*([0-9.]+)kg/;
+/** The printed line ends with CR LF; stopping at `kg` would leave them for the next answer. */
+const LINE_END = /kg[^\n]*\n/;
 
 export function isCompleteAdamAnswer(bytes: Uint8Array): boolean {
-  return MEASURE.test(String.fromCharCode(...bytes.subarray(0, ADAM_ANSWER_LIMIT)));
+  return LINE_END.test(String.fromCharCode(...bytes.subarray(0, ADAM_ANSWER_LIMIT)));
 }
 
 /** An empty answer is valid: the weight is zero or was already printed. */
 export function parseAdamAnswer(bytes: Uint8Array): ScaleReading {
-  if (bytes.length === 0) return { kind: 'none' };
+  if (bytes.every((b) => b === 0x20 || b === 0x0d || b === 0x0a)) return { kind: 'none' };
   if (bytes.length > ADAM_ANSWER_LIMIT) throw new ScaleAnswerError(`answer too long (${bytes.length} bytes): line noise?`);
   const match = MEASURE.exec(String.fromCharCode(...bytes));
   if (!match) throw new ScaleAnswerError(`unexpected answer ${showBytes(bytes)}`);

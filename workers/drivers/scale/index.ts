@@ -23,11 +23,13 @@ export const serialScaleFactory: DriverFactory = {
     const adamOptions = serialOptionsWith(ADAM_SERIAL_OPTIONS, settings());
     let link: ScaleLink | null = null;
     let kind: 'toledo' | 'adam' = 'toledo';
+    let probed: number | null = null;
     if (choice === 'toledo_8217') link = new ToledoLink(await openSerial(port, toledoOptions), toledoOptions);
     else if (choice === 'adam') [link, kind] = [new AdamLink(await openSerial(port, adamOptions), adamOptions), 'adam'];
     else if (choice === 'auto') {
       link = await probeToledo(port, toledoOptions);
-      if (!link) [link, kind] = [await probeAdam(port, adamOptions), 'adam'];
+      const adam = link ? null : await probeAdam(port, adamOptions);
+      if (adam) [link, kind, probed] = [adam.link, 'adam', adam.kg];
     }
     if (!link) return null;
     const description: DeviceDescription = {
@@ -38,7 +40,9 @@ export const serialScaleFactory: DriverFactory = {
       connection: 'serial',
       subtype: '',
     };
-    return new ScaleDevice(description, link, settings, context.log);
+    const device = new ScaleDevice(description, link, settings, context.log);
+    if (probed !== null) device.seed(probed);
+    return device;
   },
 };
 

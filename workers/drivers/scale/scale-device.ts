@@ -48,7 +48,7 @@ export class ScaleDevice implements Device {
     private readonly log: ScopedLogger,
   ) {}
 
-  async run(request: ActionRequest): Promise<ActionOutcome> {
+  async run(request: ActionRequest, _signal?: AbortSignal): Promise<ActionOutcome> {
     switch (request.action) {
       case '':
       case 'read_once': {
@@ -92,9 +92,17 @@ export class ScaleDevice implements Device {
     await this.link.close();
   }
 
+  /** A weight the probe already read (an Adam prints a weight only once). */
+  seed(kg: number): void {
+    this.last = { weight: kg, status: CONNECTED };
+    this.lastWeightAt = performance.now();
+  }
+
   private startReading(): void {
     if (this.reading || this.closed) return;
     this.reading = true;
+    // Whoever starts reading gets the current state first.
+    this.sent = null;
     const tick = async () => {
       const started = performance.now();
       const measured = await this.measure();

@@ -89,12 +89,12 @@ export async function probeToledo(port: SerialPort, options: SerialOptions): Pro
  * port either, and claims any port for it last): auto-detection accepts it only when it
  * answers; otherwise the user picks the protocol in the device settings.
  */
-export async function probeAdam(port: SerialPort, options: SerialOptions): Promise<AdamLink | null> {
+export async function probeAdam(port: SerialPort, options: SerialOptions): Promise<{ link: AdamLink; kg: number } | null> {
   const channel = await openSerial(port, options);
   const link = new AdamLink(channel, options);
   try {
     const reading = await link.measure();
-    if (reading.kind === 'weight') return link;
+    if (reading.kind === 'weight') return { link, kg: reading.kg };
   } catch {
     // Not an Adam answer: another device, or none.
   }
