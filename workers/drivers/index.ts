@@ -1,5 +1,6 @@
 import type { DriverFactory } from '../device-manager.ts';
 import { serialPrinterFactory, usbPrinterFactory } from './printer/factory.ts';
+import { hidScaleFactory, serialScaleFactory } from './scale/index.ts';
 
 /**
  * Every driver the hub knows, asked in this order to claim a newly granted device.
@@ -9,4 +10,7 @@ export const DRIVER_FACTORIES: readonly DriverFactory[] = [
   usbPrinterFactory,
   // Before the serial scale drivers: a port the user set to a printer protocol must not be probed as a scale.
   serialPrinterFactory,
+  hidScaleFactory,
+  // Probes (Toledo, then Adam) unless the device settings name another protocol.
+  serialScaleFactory,
 ];
