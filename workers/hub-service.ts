@@ -9,6 +9,7 @@ import type { LogRecord } from '../src/store/schema.ts';
 import { DeviceManager, type DeviceSources, type DriverFactory, type Transport } from './device-manager.ts';
 import { ConnectionsService } from './connections-service.ts';
 import { currentPageContext } from '../src/odoo/target.ts';
+import { IotLink, type IotLinkTiming, type LinkSnapshot } from '../src/hub/iot-link.ts';
 
 declare const __HUB_VERSION__: string;
 declare const __BUILD_HASH__: string;
@@ -35,6 +36,8 @@ export interface HubSnapshot {
   localServer: LocalServerInfo | null;
   /** Newest last, per device identifier. */
   recentEvents: Record<string, Array<DeviceEvent & { time: number }>>;
+  /** The link with the paired Odoo database: pairing, registration, bus, queue. */
+  link: LinkSnapshot;
 }
 
 export interface LocalServerInfo {
@@ -48,6 +51,8 @@ export interface HubServiceOptions {
   sources?: DeviceSources;
   factories?: readonly DriverFactory[];
   fetch?: typeof fetch;
+  /** Shorter pairing, retry and reconnect delays for tests. */
+  linkTiming?: IotLinkTiming;
 }
 
 /**
@@ -63,6 +68,7 @@ export class HubService {
   private ring!: LogRing;
   private devices!: DeviceManager;
   private connectionsService!: ConnectionsService;
+  private iotLink!: IotLink;
   private identity!: Identity;
   private settings!: HubSettings;
   private localServer: LocalServerInfo | null = null;
@@ -98,6 +104,12 @@ export class HubService {
     this.devices.onChange(() => this.changed());
     this.devices.onDeviceEvent((event) => this.keepEvent(event));
     await this.devices.start();
+    this.iotLink = new IotLink({
+      db: this.db, logger: this.logger, activity: this.activity, devices: this.devices,
+      identity: () => this.identity, hubName: () => this.settings.hubName, pairingProxyUrl: () => this.settings.pairingProxyUrl,
+      onChange: () => this.changed(), fetch: this.options.fetch, timing: this.options.linkTiming,
+    });
+    await this.iotLink.start();
     this.log.info(`hub ${this.identity.identifier} started, version ${this.identity.version}`);
     return this.snapshot();
   }
@@ -112,6 +124,7 @@ export class HubService {
       idle: this.activity.idle,
       localServer: this.localServer,
       recentEvents: Object.fromEntries(this.recentEvents),
+      link: this.iotLink.snapshot(),
     };
   }
 
@@ -125,6 +138,11 @@ export class HubService {
     return this.connectionsService;
   }
 
+  /** The IoT link with Odoo (comlink proxies `api.link.configure(token)` and the rest). */
+  get link(): IotLink {
+    return this.iotLink;
+  }
+
   /** `listener` is a comlink proxy when called from the window. */
   subscribe(listener: () => void): void {
     this.listeners.add(listener);
@@ -136,6 +154,8 @@ export class HubService {
     if (key === 'addressOverride') this.identity.address = (value as string) || this.localServer?.address || self.location.hostname;
     this.log.info(`setting ${key} changed`);
     this.changed();
+    // The address and name are part of the registration: Odoo must learn the new ones.
+    this.iotLink.checkRegistration();
   }
 
   async rescanDevices(): Promise<void> {
@@ -163,6 +183,7 @@ export class HubService {
 
   async stop(): Promise<void> {
     this.connectionsService?.stop();
+    this.iotLink?.stop();
     await this.devices?.stop();
     this.db?.close();
   }

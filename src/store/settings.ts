@@ -8,6 +8,11 @@ export const DEFAULT_SETTINGS = {
   hubName: 'Browser IoT Hub',
   /** The address Odoo shows for this hub; empty means "as the local server reports it". */
   addressOverride: '',
+  /**
+   * Where the hub asks for a pairing code (odoo-iot.md §2.2). Empty means the hub's own origin,
+   * which the local server forwards to the pairing proxy (the real one is https://iot-proxy.odoo.com).
+   */
+  pairingProxyUrl: '',
 };
 
 export type HubSettings = typeof DEFAULT_SETTINGS;

@@ -1,0 +1,576 @@
+import type { HubDb } from '../store/db.ts';
+import type { JobRecord, JobState, PairingRecord } from '../store/schema.ts';
+import type { DeviceDescription, DeviceEvent, GrantedDeviceInfo, Device } from './devices.ts';
+import { NO_MAC } from './identity.ts';
+import type { Activity } from './activity.ts';
+import { describeError, type Logger } from './logger.ts';
+import { JobStore } from './job-store.ts';
+import { Outbox, Undeliverable } from './outbox.ts';
+import { ActionRouter } from './router.ts';
+import { parseConnectionToken, TokenError, type ConnectionToken } from '../odoo/iot/token.ts';
+import { register, RegistrationError, setupBody, setupDevices } from '../odoo/iot/registration.ts';
+import { BusClient, type BusState } from '../odoo/iot/bus-client.ts';
+import { PairingCodeFlow, type PairingCodeState, type PairingResult } from '../odoo/iot/pairing-code.ts';
+import { loadPairing, savePairing, forgetPairing } from '../odoo/iot/pairing-store.ts';
+import { postIotJson, IotHttpError } from '../odoo/iot/http.ts';
+import {
+  FrameError, isForHub, parseBusAction, parseChannelMessage, parseWebrtcOffer, type IotAction, type Notification,
+} from '../odoo/iot/messages.ts';
+import { ackMessage, PRINTER_STATUS_PATH, SEND_WEBSOCKET_PATH, WEBRTC_ANSWER_PATH, type ResultMessage } from '../odoo/iot/results.ts';
+import { measureConnection } from '../odoo/iot/connection-test.ts';
+
+/**
+ * The hub's link with its Odoo database: pairing (token or code), registration, the bus, the
+ * WebRTC channels the window holds, and the router, job queue and outbox behind them.
+ */
+export interface LinkIdentity {
+  identifier: string;
+  version: string;
+  address: string;
+}
+
+/** What only the window can do: WebRTC and reloading the page. Registered by the window over comlink. */
+export interface WindowHost {
+  /** Answers an offer (non-trickle) and returns the complete answer. */
+  answerOffer(offer: { type: 'offer'; sdp: string }): Promise<{ type: string; sdp: string }>;
+  /** Sends text on one channel, or on every open channel when `channelId` is null. */
+  send(channelId: string | null, text: string): void;
+  reload(): void;
+}
+
+export interface IotLinkTiming {
+  pairingPollDelayMs?(n: number): number;
+  pairingShownMs?: number;
+  busReconnectMinMs?: number;
+  registrationRetryMs?: number;
+  outboxRetryMinMs?: number;
+}
+
+export interface IotLinkDeps {
+  db: HubDb;
+  logger: Logger;
+  activity: Activity;
+  identity(): LinkIdentity;
+  hubName(): string;
+  pairingProxyUrl(): string;
+  devices: {
+    get(identifier: string): Device | undefined;
+    listing(): { devices: Device[]; unclaimed: GrantedDeviceInfo[] };
+    onChange(listener: () => void): () => void;
+    onDeviceEvent(listener: (event: DeviceEvent) => void): () => void;
+  };
+  onChange(): void;
+  fetch?: typeof fetch;
+  timing?: IotLinkTiming;
+}
+
+export type RegistrationState = 'unpaired' | 'registering' | 'registered' | 'retrying' | 'refused';
+
+export interface LinkJob {
+  id: string;
+  deviceIdentifier: string;
+  action: string;
+  state: JobState;
+  createdAt: number;
+  updatedAt: number;
+  result: string;
+}
+
+export interface LinkSnapshot {
+  paired: boolean;
+  serverUrl: string;
+  dbName: string;
+  pairedAt: number;
+  registration: { state: RegistrationState; message: string };
+  bus: { state: BusState; detail: string; last: number; versionFetches: number };
+  pairingCode: PairingCodeState;
+  channels: number;
+  outbox: { pending: number; lastError: string };
+  jobs: LinkJob[];
+}
+
+/** odoo-iot.md §4.1: a `server_clear` this soon after connecting is a replay of an old one. */
+export const SERVER_CLEAR_GRACE_MS = 5_000;
+const REGISTRATION_RETRY_MS = 5_000;
+const REGISTRATION_RETRY_MAX_MS = 60_000;
+const CHANGE_THROTTLE_MS = 100;
+/** restart_odoo: how long the acknowledgement may take to leave before the reload. */
+const RESTART_ACK_WAIT_MS = 3_000;
+const LAST_ID_SAVE_MS = 250;
+
+export class IotLink {
+  private readonly log;
+  private readonly store: JobStore;
+  private readonly outbox: Outbox;
+  private readonly router: ActionRouter;
+  private readonly pairingFlow: PairingCodeFlow;
+  private pairing: PairingRecord | null = null;
+  private bus: BusClient | null = null;
+  private host: WindowHost | null = null;
+  private channels = 0;
+  private registration: { state: RegistrationState; message: string } = { state: 'unpaired', message: '' };
+  private registeredFingerprint = '';
+  private registering: Promise<void> | null = null;
+  private registrationRetry: ReturnType<typeof setTimeout> | null = null;
+  private registrationFailures = 0;
+  private offers: Promise<void> = Promise.resolve();
+  private changeTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastIdTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly unsubscribers: Array<() => void> = [];
+
+  constructor(private readonly deps: IotLinkDeps) {
+    this.log = deps.logger.scope('odoo');
+    this.store = new JobStore(deps.db);
+    this.outbox = new Outbox(deps.db, {
+      send: (body) => this.sendToOdoo(body),
+      log: deps.logger.scope('outbox'),
+      onChange: () => this.changed(),
+      retryMinMs: deps.timing?.outboxRetryMinMs,
+    });
+    this.router = new ActionRouter({
+      store: this.store,
+      devices: deps.devices,
+      activity: deps.activity,
+      log: deps.logger.scope('router'),
+      hubIdentifier: () => deps.identity().identifier,
+      deliver: (message, job, ttlMs) => this.deliver(message, job, ttlMs),
+      acknowledgeOdoo18: (action, device) => void this.acknowledgeOdoo18(action, device),
+      onChange: () => this.changed(),
+    });
+    this.pairingFlow = new PairingCodeFlow({
+      identifier: deps.identity().identifier,
+      proxyUrl: deps.pairingProxyUrl(),
+      onPaired: (result) => this.pairedByCode(result),
+      onState: () => this.changed(),
+      log: deps.logger.scope('pairing'),
+      fetch: deps.fetch,
+      pollDelayMs: deps.timing?.pairingPollDelayMs,
+      shownMs: deps.timing?.pairingShownMs,
+    });
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.store.load(), this.outbox.load()]);
+    this.pairing = await loadPairing(this.deps.db);
+    this.unsubscribers.push(
+      this.deps.devices.onChange(() => this.checkRegistration()),
+      this.deps.devices.onDeviceEvent((event) => void this.router.event(event).catch((e) => this.log.error(`device event lost: ${describeError(e)}`))),
+    );
+    await this.router.resume();
+    if (this.pairing) void this.registerNow();
+    else this.pairingFlow.start();
+  }
+
+  stop(): void {
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
+    this.bus?.stop();
+    this.pairingFlow.stop();
+    this.outbox.setEnabled(false);
+    for (const timer of [this.registrationRetry, this.changeTimer, this.lastIdTimer]) if (timer) clearTimeout(timer);
+  }
+
+  snapshot(): LinkSnapshot {
+    const p = this.pairing;
+    return {
+      paired: p !== null,
+      serverUrl: p?.serverUrl ?? '',
+      dbName: p?.dbName ?? '',
+      pairedAt: p?.pairedAt ?? 0,
+      registration: { ...this.registration },
+      bus: { state: this.bus?.state ?? 'stopped', detail: this.bus?.detail ?? '', last: p?.lastBusId ?? 0, versionFetches: this.bus?.versionFetches ?? 0 },
+      pairingCode: this.pairingFlow.state,
+      channels: this.channels,
+      outbox: { pending: this.outbox.pending, lastError: this.outbox.lastError },
+      jobs: this.router.recentJobs().map(summarizeJob),
+    };
+  }
+
+  /** The Configure dialog: a pasted connection token. Returns what to tell the user. */
+  async configure(text: string): Promise<{ ok: boolean; message: string }> {
+    let token: ConnectionToken;
+    try {
+      token = parseConnectionToken(text);
+    } catch (error) {
+      return { ok: false, message: error instanceof TokenError ? error.message : describeError(error) };
+    }
+    const candidate: PairingRecord = {
+      id: 'current', serverUrl: token.serverUrl, token: token.token, dbUuid: token.dbUuid, enterpriseCode: token.enterpriseCode,
+      dbName: token.dbName, channel: '', lastBusId: 0, pairedAt: Date.now(),
+    };
+    const result = await this.pairWith(candidate);
+    if (result.ok && token.localhost) {
+      result.message += ' Note: the token names a localhost server, which a real IoT box refuses; fine for development only.';
+    }
+    return result;
+  }
+
+  /** Disconnect: forget the pairing (Odoo keeps the box record until someone deletes it there). */
+  async disconnect(): Promise<void> {
+    await this.forget('disconnected by the user');
+    this.pairingFlow.start();
+  }
+
+  /** "Ask for a new code": five more minutes with a fresh code. */
+  newPairingCode(): void {
+    if (!this.pairing) this.pairingFlow.start();
+  }
+
+  attachWindow(host: WindowHost): void {
+    this.host = host;
+  }
+
+  channelsChanged(count: number): void {
+    this.channels = count;
+    this.changed();
+  }
+
+  /** A text message from a WebRTC `iot` channel, already reassembled by the window. */
+  async channelMessage(channelId: string, text: string): Promise<void> {
+    let message;
+    try {
+      message = parseChannelMessage(text);
+    } catch (error) {
+      this.log.warning(`bad WebRTC message ignored: ${describeError(error)}`);
+      return;
+    }
+    const identifier = this.deps.identity().identifier;
+    if (message.kind === 'iot_action') {
+      await this.router.accept(message.action);
+      return;
+    }
+    const reply = { owner: message.sessionId, session_id: message.sessionId, device_identifier: identifier, time: Date.now() / 1000, status: 'success' };
+    this.host?.send(channelId, JSON.stringify(reply));
+    if (message.kind === 'restart_odoo') void this.restart();
+  }
+
+  private async pairWith(candidate: PairingRecord): Promise<{ ok: boolean; message: string }> {
+    const previous = this.pairing;
+    this.registration = { state: 'registering', message: '' };
+    this.changed();
+    let channel: string;
+    try {
+      channel = await this.registerWith(candidate);
+    } catch (error) {
+      const message = error instanceof RegistrationError ? error.message : `Could not register: ${describeError(error)}`;
+      if (error instanceof RegistrationError && error.retryable) {
+        // The server is unreachable now: keep the pairing and keep trying.
+        await this.adopt(candidate, previous);
+        this.registrationFailed(error);
+        return { ok: false, message };
+      }
+      // A refused token changes nothing: the hub stays as it was (paired elsewhere, or not at all).
+      if (!previous) this.registration = { state: 'unpaired', message };
+      this.changed();
+      return { ok: false, message };
+    }
+    candidate.channel = channel;
+    await this.adopt(candidate, previous);
+    this.registered(channel);
+    return { ok: true, message: `Connected to ${candidate.serverUrl}${candidate.dbName ? ` (${candidate.dbName})` : ''}.` };
+  }
+
+  private async adopt(candidate: PairingRecord, previous: PairingRecord | null): Promise<void> {
+    if (previous && (previous.serverUrl !== candidate.serverUrl || previous.dbName !== candidate.dbName)) {
+      // Another database: results and bus position of the old one mean nothing there.
+      await this.outbox.clear();
+    }
+    if (previous?.channel && previous.channel === candidate.channel) candidate.lastBusId = previous.lastBusId;
+    this.pairing = candidate;
+    await savePairing(this.deps.db, candidate);
+    this.pairingFlow.stop();
+  }
+
+  private async pairedByCode(result: PairingResult): Promise<void> {
+    let serverUrl = result.url;
+    try {
+      serverUrl = new URL(result.url).href.replace(/\/+$/, '');
+    } catch {
+      this.log.warning('the pairing proxy gave a database URL that is not a URL; kept as given');
+    }
+    const outcome = await this.pairWith({
+      id: 'current', serverUrl, token: result.token, dbUuid: result.dbUuid, enterpriseCode: result.enterpriseCode,
+      dbName: '', channel: '', lastBusId: 0, pairedAt: Date.now(),
+    });
+    if (!outcome.ok) this.log.error(`pairing by code: ${outcome.message}`);
+  }
+
+  private fingerprint(): string {
+    const body = this.setupBody('');
+    return JSON.stringify(body);
+  }
+
+  private setupBody(token: string) {
+    const identity = this.deps.identity();
+    const { devices, unclaimed } = this.deps.devices.listing();
+    return setupBody(
+      { identifier: identity.identifier, mac: NO_MAC, address: identity.address, version: identity.version, name: this.deps.hubName() },
+      token,
+      setupDevices(devices.map((d) => d.description as DeviceDescription), unclaimed),
+    );
+  }
+
+  private async registerWith(pairing: PairingRecord): Promise<string> {
+    const fingerprint = this.fingerprint();
+    const channel = await register(this.setupBody(pairing.token), { fetch: this.deps.fetch, dbName: pairing.dbName });
+    this.registeredFingerprint = fingerprint;
+    return channel;
+  }
+
+  /** Re-sends the registration when devices, address or version changed (the box checks every 3 s). */
+  checkRegistration(): void {
+    if (!this.pairing || this.registration.state !== 'registered') return;
+    if (this.fingerprint() !== this.registeredFingerprint) void this.registerNow();
+  }
+
+  private registerNow(): Promise<void> {
+    if (this.registering) return this.registering;
+    this.registering = (async () => {
+      const pairing = this.pairing;
+      if (!pairing) return;
+      if (this.registrationRetry) clearTimeout(this.registrationRetry);
+      this.registrationRetry = null;
+      if (this.registration.state !== 'registered') this.registration = { state: 'registering', message: '' };
+      this.changed();
+      try {
+        const channel = await this.registerWith(pairing);
+        if (this.pairing !== pairing) return;
+        if (channel !== pairing.channel) {
+          pairing.channel = channel;
+          pairing.lastBusId = 0;
+          await savePairing(this.deps.db, pairing);
+        }
+        this.registered(channel);
+      } catch (error) {
+        if (this.pairing === pairing) this.registrationFailed(error);
+      }
+    })().finally(() => {
+      this.registering = null;
+      // Something may have changed while the registration was on its way.
+      if (this.registration.state === 'registered' && this.fingerprint() !== this.registeredFingerprint) void this.registerNow();
+    });
+    return this.registering;
+  }
+
+  private registered(channel: string): void {
+    this.registrationFailures = 0;
+    this.registration = { state: 'registered', message: '' };
+    this.log.info(`registered with ${this.pairing?.serverUrl}`);
+    this.outbox.setEnabled(true);
+    this.startBus(channel);
+    this.changed();
+  }
+
+  private registrationFailed(error: unknown): void {
+    const retryable = !(error instanceof RegistrationError) || error.retryable;
+    const message = error instanceof RegistrationError ? error.message : `Could not register: ${describeError(error)}`;
+    this.log.error(message);
+    if (!retryable) {
+      this.registration = { state: 'refused', message };
+      this.bus?.stop();
+      this.outbox.setEnabled(false);
+    } else {
+      this.registration = { state: 'retrying', message };
+      const base = this.deps.timing?.registrationRetryMs ?? REGISTRATION_RETRY_MS;
+      const delay = Math.min(REGISTRATION_RETRY_MAX_MS, base * 2 ** this.registrationFailures++);
+      this.registrationRetry = setTimeout(() => void this.registerNow(), delay);
+    }
+    this.changed();
+  }
+
+  private startBus(channel: string): void {
+    const pairing = this.pairing!;
+    if (this.bus && this.busChannel === channel && this.bus.state !== 'stopped') return;
+    this.bus?.stop();
+    this.busChannel = channel;
+    this.bus = new BusClient({
+      channel,
+      identifier: this.deps.identity().identifier,
+      dbName: pairing.dbName,
+      last: () => this.pairing?.lastBusId ?? 0,
+      onNotification: (n) => this.onNotification(n),
+      onLast: (last) => this.rememberLast(last),
+      onState: (state) => {
+        // The server is back: results waiting in the outbox can go.
+        if (state === 'open') this.outbox.kick();
+        this.changed();
+      },
+      log: this.deps.logger.scope('bus'),
+      fetch: this.deps.fetch,
+      reconnectMinMs: this.deps.timing?.busReconnectMinMs,
+    });
+    this.bus.start();
+  }
+
+  private busChannel = '';
+
+  private rememberLast(last: number): void {
+    const pairing = this.pairing;
+    if (!pairing) return;
+    pairing.lastBusId = last;
+    if (this.lastIdTimer) return;
+    // Coalesced: a replay after a crash is harmless, actions are de-duplicated by id.
+    this.lastIdTimer = setTimeout(() => {
+      this.lastIdTimer = null;
+      if (this.pairing === pairing) void savePairing(this.deps.db, pairing).catch((e) => this.log.warning(`bus position not saved: ${describeError(e)}`));
+    }, LAST_ID_SAVE_MS);
+  }
+
+  private async onNotification({ id, type, payload }: Notification): Promise<void> {
+    const identifier = this.deps.identity().identifier;
+    if (type === 'bundle_changed' || type === 'operation_confirmation' || type === 'webrtc_answer') return;
+    if (!isForHub(payload, identifier)) return;
+    try {
+      switch (type) {
+        case 'iot_action':
+          await this.router.accept(parseBusAction(payload));
+          return;
+        case 'webrtc_offer':
+          this.answerOffer(parseWebrtcOffer(payload).offer);
+          return;
+        case 'restart_odoo':
+          await this.outbox.append(ackMessage(identifier, stringId(payload.session_id)));
+          void this.restart();
+          return;
+        case 'test_connection': {
+          const result = await measureConnection({ fetch: this.deps.fetch, appUrl: appUrl(), dbName: this.pairing?.dbName });
+          await this.outbox.append(ackMessage(identifier, stringId(payload.session_id), { result }));
+          return;
+        }
+        case 'server_clear':
+          if (this.bus && Date.now() - this.bus.openedAt < SERVER_CLEAR_GRACE_MS) {
+            this.log.info(`server_clear (notification ${id}) right after connecting: a replay of an old one, ignored`);
+            return;
+          }
+          await this.forget('the database removed this hub (server_clear)');
+          this.pairingFlow.start();
+          return;
+        case 'server_update':
+          await this.serverUpdate(payload.server_url);
+          return;
+        case 'remote_debug':
+          await this.outbox.append({ session_id: 0, iot_box_identifier: identifier, device_identifier: null, status: 'success', result: { enabled: false } });
+          this.log.info('remote debugging was requested: this hub has no remote shell, answered enabled: false');
+          return;
+        default:
+          this.log.debug(`bus message ${type} ignored`);
+      }
+    } catch (error) {
+      if (error instanceof FrameError) this.log.warning(`bad ${type} (notification ${id}) ignored: ${error.message}`);
+      else throw error;
+    }
+  }
+
+  private answerOffer(offer: { type: 'offer'; sdp: string }): void {
+    // Answers carry no session id, so concurrent offers are answered one at a time, in order.
+    this.offers = this.offers.then(async () => {
+      if (!this.host) return void this.log.warning('WebRTC offer ignored: no hub window to answer it');
+      try {
+        const answer = await this.host.answerOffer(offer);
+        const identifier = this.deps.identity().identifier;
+        await postIotJson(WEBRTC_ANSWER_PATH, { iot_box_identifier: identifier, answer: { type: answer.type, sdp: answer.sdp } }, { fetch: this.deps.fetch, dbName: this.pairing?.dbName });
+      } catch (error) {
+        this.log.warning(`WebRTC offer not answered: ${describeError(error)}`);
+      }
+    });
+  }
+
+  private async deliver(message: ResultMessage, job: JobRecord | null, ttlMs?: number): Promise<void> {
+    // Live first: an open channel works even while the Odoo server is unreachable.
+    if (this.host && this.channels > 0) {
+      try {
+        this.host.send(null, JSON.stringify(message));
+      } catch (error) {
+        this.log.warning(`WebRTC send failed: ${describeError(error)}`);
+      }
+    }
+    await this.outbox.append(message, ttlMs ? Date.now() + ttlMs : null, job ?? undefined);
+  }
+
+  private async sendToOdoo(body: unknown): Promise<void> {
+    try {
+      await postIotJson(SEND_WEBSOCKET_PATH, body as Record<string, unknown>, { fetch: this.deps.fetch, dbName: this.pairing?.dbName });
+    } catch (error) {
+      if (error instanceof IotHttpError && error.status !== null && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429) {
+        throw new Undeliverable(error.message);
+      }
+      this.bus?.reconnectNow();
+      throw error;
+    }
+  }
+
+  private async acknowledgeOdoo18(action: IotAction, deviceIdentifier: string): Promise<void> {
+    try {
+      await postIotJson(PRINTER_STATUS_PATH, { print_id: action.odoo18?.printId ?? null, device_identifier: deviceIdentifier, iot_mac: this.deps.identity().identifier }, { fetch: this.deps.fetch, dbName: this.pairing?.dbName });
+    } catch (error) {
+      this.log.warning(`Odoo 18 print acknowledgement failed: ${describeError(error)}`);
+    }
+  }
+
+  private async serverUpdate(raw: unknown): Promise<void> {
+    if (!this.pairing || typeof raw !== 'string' || raw.length > 2048) return void this.log.warning('server_update without a usable server_url ignored');
+    let url: URL;
+    try {
+      url = new URL(raw);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
+    } catch {
+      return void this.log.warning('server_update with a server_url that is not an http(s) URL ignored');
+    }
+    this.pairing.serverUrl = url.href.replace(/\/+$/, '');
+    await savePairing(this.deps.db, this.pairing);
+    this.log.info(`the database moved to ${this.pairing.serverUrl}`);
+    this.changed();
+  }
+
+  private async restart(): Promise<void> {
+    this.log.info('restart requested by the database');
+    await Promise.race([this.outbox.drained(), sleep(RESTART_ACK_WAIT_MS)]);
+    await this.deps.activity.whenIdle();
+    if (this.host) this.host.reload();
+    else this.log.warning('restart requested but no hub window can reload');
+  }
+
+  private async forget(why: string): Promise<void> {
+    this.log.info(`pairing forgotten: ${why}`);
+    const previous = this.pairing;
+    this.pairing = null;
+    this.bus?.stop();
+    this.bus = null;
+    this.busChannel = '';
+    if (this.registrationRetry) clearTimeout(this.registrationRetry);
+    this.registrationRetry = null;
+    this.outbox.setEnabled(false);
+    await this.outbox.clear();
+    await forgetPairing(this.deps.db, previous);
+    this.registration = { state: 'unpaired', message: why };
+    this.changed();
+  }
+
+  private changed(): void {
+    if (this.changeTimer) return;
+    this.changeTimer = setTimeout(() => {
+      this.changeTimer = null;
+      this.deps.onChange();
+    }, CHANGE_THROTTLE_MS);
+  }
+}
+
+function summarizeJob(job: JobRecord): LinkJob {
+  const result = job.result === undefined ? '' : typeof job.result === 'string' ? job.result : JSON.stringify(job.result);
+  return {
+    id: job.id, deviceIdentifier: job.deviceIdentifier, action: job.action, state: job.state,
+    createdAt: job.createdAt, updatedAt: job.updatedAt, result: (result ?? '').slice(0, 200),
+  };
+}
+
+function stringId(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+}
+
+function appUrl(): string {
+  return new URL('./', self.location.href).href;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
