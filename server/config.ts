@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_PAIRING_PROXY_ORIGIN } from './forwarding.ts';
 
 /** Hostnames that always reach the local server; anything else must be allowed explicitly (DNS rebinding). */
 export const LOOPBACK_HOSTNAMES = ['localhost', '127.0.0.1', '[::1]'];
@@ -11,6 +12,8 @@ export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 export interface LocalServerConfig {
   /** The one Odoo origin forwarded to, or null for demo mode. */
   odooOrigin: string | null;
+  /** Where `/odoo-enterprise/iot/*` (pairing codes) is forwarded; defaults to Odoo's iot-proxy.odoo.com. */
+  pairingProxyOrigin?: string;
   host: string;
   port: number;
   allowedHosts: string[];
@@ -40,6 +43,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): LocalServerC
     args: argv,
     options: {
       odoo: { type: 'string' },
+      'pairing-proxy': { type: 'string' },
       host: { type: 'string' },
       port: { type: 'string' },
       'allowed-host': { type: 'string', multiple: true },
@@ -56,6 +60,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): LocalServerC
   const extraHosts = [...(values['allowed-host'] ?? []), ...(env.HUB_ALLOWED_HOSTS?.split(',').filter(Boolean) ?? [])];
   return {
     odooOrigin: odoo ? parseOdooUrl(odoo) : null,
+    pairingProxyOrigin: parseOdooUrl(values['pairing-proxy'] ?? env.IOT_PAIRING_PROXY ?? DEFAULT_PAIRING_PROXY_ORIGIN),
     host: values.host ?? env.HUB_HOST ?? '127.0.0.1',
     port,
     allowedHosts: [...LOOPBACK_HOSTNAMES, ...extraHosts.map((h) => h.toLowerCase())],

@@ -4,6 +4,18 @@
  */
 export const FORWARDED_PREFIXES = ['/iot/', '/web/', '/jsonrpc', '/xmlrpc/', '/json/2/', '/websocket'] as const;
 
+/**
+ * The pairing proxy's path (odoo-iot.md §2.2: `<proxy>/odoo-enterprise/iot/connect-box`). It is
+ * forwarded, same-origin for the hub, to the one configured pairing proxy and nowhere else.
+ */
+export const PAIRING_PROXY_PREFIX = '/odoo-enterprise/iot/';
+/** Odoo's own pairing proxy (iot_drivers/connection_manager.py). */
+export const DEFAULT_PAIRING_PROXY_ORIGIN = 'https://iot-proxy.odoo.com';
+
+export function isPairingProxyPath(pathname: string): boolean {
+  return pathname.startsWith(PAIRING_PROXY_PREFIX);
+}
+
 export function isForwardedPath(pathname: string): boolean {
   return FORWARDED_PREFIXES.some((prefix) =>
     prefix.endsWith('/') ? pathname.startsWith(prefix) : pathname === prefix || pathname.startsWith(`${prefix}/`) || pathname.startsWith(`${prefix}?`),

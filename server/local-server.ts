@@ -6,7 +6,7 @@ import sirv from 'sirv';
 import { redact } from '../src/hub/redact.ts';
 import type { LocalServerConfig } from './config.ts';
 import { BodyLimit, BodyTooLargeError } from './body-limit.ts';
-import { checkHost, checkTarget, isForwardedPath, type Refusal } from './forwarding.ts';
+import { checkHost, checkTarget, DEFAULT_PAIRING_PROXY_ORIGIN, isForwardedPath, isPairingProxyPath, type Refusal } from './forwarding.ts';
 
 export const INFO_PATH = '/hub-server/info';
 
@@ -35,6 +35,15 @@ export function createLocalServer(config: LocalServerConfig, options: LocalServe
     } else (res as Duplex).destroy();
   });
 
+  const pairingOrigin = config.pairingProxyOrigin ?? DEFAULT_PAIRING_PROXY_ORIGIN;
+  const pairingProxy = createProxyServer({ target: pairingOrigin, changeOrigin: true, xfwd: false, secure: true, proxyTimeout: 30_000 });
+  pairingProxy.on('error', (error, _req, res) => {
+    const message = `the pairing proxy at ${pairingOrigin} did not answer: ${(error as NodeJS.ErrnoException).code ?? error.message}`;
+    log(`forward error: ${redact(message)}`);
+    if (res instanceof http.ServerResponse && !res.headersSent) sendRefusal(res, { status: 502, message });
+    else res.destroy();
+  });
+
   const serveApp = sirv(config.distDir, {
     // Look files up on every request: a new build dropped into dist/ must be served whole at
     // once (sirv's production mode keeps the lengths it saw at start).
@@ -55,20 +64,10 @@ export function createLocalServer(config: LocalServerConfig, options: LocalServe
     if (path === INFO_PATH) {
       return sendJson(res, 200, { mode, odooOrigin: mode === 'forward' ? config.odooOrigin : null, address: lanAddress() });
     }
+    if (isPairingProxyPath(path)) return forwardLimited(req, res, config.maxBodyBytes, (body) => pairingProxy.web(req, res, { buffer: body }));
     if (isForwardedPath(path)) {
       if (!proxy) return sendRefusal(res, { status: 503, message: 'no Odoo is configured (demo mode): start the hub with --odoo https://your-odoo' });
-      const declared = Number(req.headers['content-length'] ?? 0);
-      if (declared > config.maxBodyBytes) {
-        req.resume();
-        return sendRefusal(res, bodyTooLarge(config.maxBodyBytes));
-      }
-      const body = new BodyLimit(config.maxBodyBytes);
-      body.on('error', (error) => {
-        if (error instanceof BodyTooLargeError && !res.headersSent) sendRefusal(res, bodyTooLarge(config.maxBodyBytes));
-        req.destroy();
-      });
-      req.pipe(body);
-      return void proxy.web(req, res, { buffer: body });
+      return forwardLimited(req, res, config.maxBodyBytes, (body) => proxy.web(req, res, { buffer: body }));
     }
     serveApp(req, res, () => sendRefusal(res, { status: 404, message: `nothing at ${path}` }));
   });
@@ -85,12 +84,30 @@ export function createLocalServer(config: LocalServerConfig, options: LocalServe
   // Node hands CONNECT to this event, not to the request handler.
   server.on('connect', (_req, socket: Duplex) => endSocket(socket, { status: 405, message: 'CONNECT is refused: this hub is not a proxy' }));
 
-  server.on('close', () => proxy?.close());
+  server.on('close', () => {
+    proxy?.close();
+    pairingProxy.close();
+  });
   return server;
 }
 
 function endSocket(socket: Duplex, { status, message }: Refusal): void {
   socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${message}\n`);
+}
+
+/** Forwards a body no larger than `limit` (413 otherwise). */
+function forwardLimited(req: http.IncomingMessage, res: http.ServerResponse, limit: number, forward: (body: BodyLimit) => void): void {
+  if (Number(req.headers['content-length'] ?? 0) > limit) {
+    req.resume();
+    return sendRefusal(res, bodyTooLarge(limit));
+  }
+  const body = new BodyLimit(limit);
+  body.on('error', (error) => {
+    if (error instanceof BodyTooLargeError && !res.headersSent) sendRefusal(res, bodyTooLarge(limit));
+    req.destroy();
+  });
+  req.pipe(body);
+  forward(body);
 }
 
 function refuse(req: http.IncomingMessage, config: LocalServerConfig): Refusal | null {

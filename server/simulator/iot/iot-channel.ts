@@ -38,7 +38,7 @@ export class IotChannel {
    * An action as the POS sends it over the bus: 19.0 shape (iot_websocket.js `sendMessage` +
    * iot_http_service.js `_websocket`), or the 18.0 `iotDevice` shape when the database is 18.0.
    */
-  sendAction({ box, device, data, sessionId = randomUUID() }: ActionRequest): { sessionId: string; notification: BusNotification } {
+  sendAction({ box, device, data, sessionId = randomUUID() as string }: ActionRequest): { sessionId: string; notification: BusNotification } {
     if (this.identity.serverSerie === '18.0') {
       const record = this.records.device(box, device);
       const message = { iotDevice: { iotIdentifiers: [box], identifiers: [{ identifier: device, id: record?.id ?? 0 }] }, device_identifier: device, ...data };
@@ -49,12 +49,12 @@ export class IotChannel {
   }
 
   /** iot_webrtc.js `openConnection`: the offer goes out unanswered-ICE (no trickle, no waiting). */
-  sendWebrtcOffer(box: string, offer: { sdp: string; type: string }, sessionId = randomUUID()): BusNotification {
+  sendWebrtcOffer(box: string, offer: { sdp: string; type: string }, sessionId: string = randomUUID()): BusNotification {
     return this.sendBoxMessage('webrtc_offer', box, { session_id: sessionId, offer });
   }
 
   /** restart_odoo / test_connection carry a session id the box acknowledges with. */
-  sendBoxCommand(type: 'restart_odoo' | 'test_connection', box: string, sessionId = randomUUID()): BusNotification {
+  sendBoxCommand(type: 'restart_odoo' | 'test_connection', box: string, sessionId: string = randomUUID()): BusNotification {
     return this.sendBoxMessage(type, box, { session_id: sessionId });
   }
 
