@@ -1,0 +1,273 @@
+import { expect } from 'chai';
+import { DeviceManager, type DriverFactory } from '../../../workers/device-manager.ts';
+import { usbPrinterFactory } from '../../../workers/drivers/printer/factory.ts';
+import { PrinterDevice } from '../../../workers/drivers/printer/printer-device.ts';
+import { identifyPrinter } from '../../../workers/drivers/printer/identify.ts';
+import { usbLink } from '../../../workers/drivers/printer/printer-link.ts';
+import { UsbPrinterChannel, USB_WRITE_CHUNK } from '../../../workers/transports/usb.ts';
+import { VirtualPrinter, VirtualUsb, type VirtualPrinterOptions } from '../../../workers/virtual/virtual-printer.ts';
+import { imageToBitmap, escposRaster } from '../../../workers/imaging/index.ts';
+import { Logger } from '../../../src/hub/logger.ts';
+import type { ActionOutcome, Device, DeviceEvent } from '../../../src/hub/devices.ts';
+
+const log = new Logger().scope('test');
+
+async function setup(options: VirtualPrinterOptions = {}, settings: Record<string, string | number | boolean> = {}, factories: DriverFactory[] = [usbPrinterFactory]) {
+  const usb = new VirtualUsb();
+  const printer = new VirtualPrinter(options);
+  usb.grant(printer);
+  usb.plug(printer);
+  const manager = new DeviceManager({ usb }, factories, { log, settingsFor: () => settings, ordinal: () => 1 });
+  await manager.start();
+  const device = manager.listing().devices[0];
+  expect(device, 'the printer driver claimed the virtual printer').to.exist;
+  const events: DeviceEvent[] = [];
+  manager.onDeviceEvent((e) => events.push(e));
+  return { usb, printer, manager, device, events };
+}
+
+function run(device: Device, action: string, data: Record<string, unknown> = {}): Promise<ActionOutcome> {
+  return device.run({ action, data, sessionId: 'session-1', actionUniqueId: null }, new AbortController().signal);
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+async function fixture(name: string): Promise<Uint8Array> {
+  return new Uint8Array(await (await fetch(`/shared-fixtures/receipts/${name}`)).arrayBuffer());
+}
+
+async function canvasJpeg(width: number, height: number): Promise<Uint8Array> {
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d')!;
+  context.fillStyle = '#fff';
+  context.fillRect(0, 0, width, height);
+  return new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg' })).arrayBuffer());
+}
+
+/** Fails when `promise` takes longer than `ms`: the issue's "error result within 1 s". */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no result within ${ms} ms`)), ms))]);
+}
+
+describe('printer driver with the virtual USB printer', () => {
+  it('finds the printer-class interface (not interface 0) and identifies the printer from GET_DEVICE_ID', async () => {
+    const { device, manager } = await setup();
+    expect(device.description).to.deep.equal({
+      identifier: 'usb_04b8:0202_VIRTUAL0001', name: 'EPSON TM-T20III', type: 'printer', manufacturer: 'EPSON', connection: 'direct', subtype: 'receipt_printer',
+    });
+    await manager.stop();
+  });
+
+  it('prints a receipt: the paper shows exactly the dots of the raster stream, cut once, and the last print is a PNG', async () => {
+    const { device, printer, events, manager } = await setup();
+    const jpeg = await fixture('receipt-s7-5items.jpg');
+    const outcome = await run(device, 'print_receipt', { receipt: toBase64(jpeg) });
+    expect(outcome).to.deep.equal({ status: 'success' });
+    expect(printer.cuts).to.equal(1);
+    const expected = await imageToBitmap(jpeg, 576);
+    const page = printer.pages[0];
+    expect(page.height).to.equal(expected.height);
+    for (let y = 0; y < expected.height; y++) {
+      expect([...page.data.subarray(y * page.bytesPerRow, y * page.bytesPerRow + expected.bytesPerRow)]).to.deep.equal([...expected.data.subarray(y * expected.bytesPerRow, (y + 1) * expected.bytesPerRow)]);
+    }
+    expect(events.map((e) => e.outcome)).to.deep.equal([{ status: 'success' }]);
+    const png = await (device as PrinterDevice).lastPrintPng();
+    expect(png?.type).to.equal('image/png');
+    const picture = await createImageBitmap(png!);
+    expect([picture.width, picture.height]).to.deep.equal([expected.width, expected.height]);
+    await manager.stop();
+  });
+
+  it('writes in chunks of at most 16 KiB, each awaited, and the chunks join to the exact stream', async () => {
+    const { device, printer, manager } = await setup();
+    const sizes: number[] = [];
+    let inFlight = 0;
+    const original = printer.transferOut.bind(printer);
+    printer.transferOut = async (endpoint, data) => {
+      inFlight++;
+      expect(inFlight, 'one transfer at a time').to.equal(1);
+      sizes.push((data as Uint8Array).byteLength);
+      try {
+        return await original(endpoint, data);
+      } finally {
+        inFlight--;
+      }
+    };
+    const jpeg = await fixture('receipt-s7-30items.jpg');
+    expect((await run(device, 'print_receipt', { receipt: toBase64(jpeg) })).status).to.equal('success');
+    const stream = escposRaster(await imageToBitmap(jpeg, 576));
+    const dataSizes = sizes.filter((n) => n !== 3); // DLE EOT queries before and after
+    expect(dataSizes.every((n) => n <= USB_WRITE_CHUNK)).to.equal(true);
+    expect(dataSizes.slice(0, -1).every((n) => n === USB_WRITE_CHUNK)).to.equal(true);
+    expect(dataSizes.reduce((a, b) => a + b, 0)).to.equal(stream.length);
+    const received = Uint8Array.from(printer.received);
+    expect(received.indexOf(0x1d)).to.equal(9); // three DLE EOT queries first
+    expect([...received.subarray(9, 9 + stream.length)]).to.deep.equal([...stream]);
+    await manager.stop();
+  });
+
+  it('opens the drawer with the box bytes: ESC/POS ESC = 1, ESC p 0, ESC p 1; Star BEL, SUB', async () => {
+    const epson = await setup();
+    expect(await run(epson.device, 'cashbox')).to.deep.equal({ status: 'success', result: true });
+    expect(epson.printer.received).to.deep.equal([0x1b, 0x3d, 0x01, 0x1b, 0x70, 0x00, 0x19, 0x19, 0x1b, 0x70, 0x01, 0x19, 0x19]);
+    expect(epson.printer.drawerKicks).to.deep.equal([0, 1]);
+    await epson.manager.stop();
+    const star = await setup({ protocol: 'star' });
+    expect(await run(star.device, 'cashbox')).to.deep.equal({ status: 'success', result: true });
+    expect(star.printer.received).to.deep.equal([0x07, 0x1a]);
+    await star.manager.stop();
+  });
+
+  it('prints Star raster on a Star printer (identified by STR_T / CMD:STAR)', async () => {
+    const { device, printer, manager } = await setup({ protocol: 'star' });
+    const jpeg = await fixture('receipt-s7-5items.jpg');
+    expect((await run(device, 'print_receipt', { receipt: toBase64(jpeg) })).status).to.equal('success');
+    const bitmap = await imageToBitmap(jpeg, 576);
+    expect(printer.received.slice(0, 10)).to.deep.equal([0x1b, 0x2a, 0x72, 0x41, 0x1b, 0x2a, 0x72, 0x50, 0x30, 0x00]);
+    expect(printer.received.slice(-4)).to.deep.equal([0x1b, 0x2a, 0x72, 0x42]);
+    expect(printer.received.length).to.equal(10 + bitmap.height * (3 + bitmap.bytesPerRow) + 4);
+    expect(printer.pages[0].height).to.equal(bitmap.height);
+    await manager.stop();
+  });
+
+  it('prints in column mode (ESC *) when the printer is set so, with the same dots on paper', async () => {
+    const { device, printer, manager } = await setup({}, { imageMode: 'column' });
+    const jpeg = await fixture('receipt-s7-5items.jpg');
+    expect((await run(device, 'print_receipt', { receipt: toBase64(jpeg) })).status).to.equal('success');
+    const bitmap = await imageToBitmap(jpeg, 576);
+    expect(printer.received.slice(9, 12)).to.deep.equal([0x1b, 0x33, 0x10]);
+    const page = printer.pages[0];
+    expect(page.height).to.equal(Math.ceil(bitmap.height / 24) * 24);
+    for (let y = 0; y < bitmap.height; y += 97) {
+      expect([...page.data.subarray(y * page.bytesPerRow, y * page.bytesPerRow + bitmap.bytesPerRow)]).to.deep.equal([...bitmap.data.subarray(y * bitmap.bytesPerRow, (y + 1) * bitmap.bytesPerRow)]);
+    }
+    await manager.stop();
+  });
+
+  it('refuses to print without paper: ERROR_NO_PAPER, as result and event, nothing printed', async () => {
+    const { device, printer, events, manager } = await setup();
+    printer.paperOut = true;
+    const outcome = await run(device, 'print_receipt', { receipt: toBase64(await fixture('receipt-s7-5items.jpg')) });
+    expect(outcome.status).to.equal('error');
+    expect(outcome.message).to.equal('ERROR_NO_PAPER');
+    expect(printer.pages).to.have.length(0);
+    expect(events.map((e) => [e.outcome.status, e.outcome.message])).to.deep.include(['error', 'ERROR_NO_PAPER']);
+    printer.paperOut = false;
+    printer.paperLow = true;
+    expect((await run(device, 'cashbox')).status).to.equal('success');
+    const jpeg = toBase64(await fixture('receipt-s7-5items.jpg'));
+    expect((await run(device, 'print_receipt', { receipt: jpeg })).status).to.equal('success');
+    expect(events.map((e) => [e.outcome.status, e.outcome.message])).to.deep.include(['warning', 'WARNING_LOW_PAPER']);
+    await manager.stop();
+  });
+
+  it('reports a cover open as ERROR_OFFLINE', async () => {
+    const { device, printer, manager } = await setup();
+    printer.coverOpen = true;
+    const outcome = await run(device, 'print_receipt', { receipt: toBase64(await fixture('receipt-s7-5items.jpg')) });
+    expect([outcome.status, outcome.message]).to.deep.equal(['error', 'ERROR_OFFLINE']);
+    await manager.stop();
+  });
+
+  it('answers ERROR_TIMEOUT when the printer does not take the data', async () => {
+    const printer = new VirtualPrinter();
+    const channel = await UsbPrinterChannel.open(printer, { chunkTimeoutMs: 200 });
+    const profile = identifyPrinter({ deviceId: await channel.deviceId() }, {})!;
+    const device = new PrinterDevice({ description: { identifier: 'p', name: 'p', type: 'printer', manufacturer: '', connection: 'direct', subtype: 'receipt_printer' }, profile, link: usbLink(channel), log });
+    printer.stalled = true;
+    const outcome = await run(device, 'print_receipt', { receipt: toBase64(await fixture('receipt-s7-5items.jpg')) });
+    expect([outcome.status, outcome.message]).to.deep.equal(['error', 'ERROR_TIMEOUT']);
+    await device.close();
+  });
+
+  it('gives an error result within 1 s when the printer is unplugged mid-job, and the replugged printer comes back without a new grant', async () => {
+    const { usb, device, printer, manager } = await setup();
+    const identifier = device.description.identifier;
+    printer.stalled = true;
+    const job = run(device, 'print_receipt', { receipt: toBase64(await fixture('receipt-s7-120items.jpg')) });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    usb.unplug(printer);
+    const outcome = await within(job, 1000);
+    expect(outcome.status).to.equal('error');
+    expect(outcome.message).to.equal('ERROR_UNREACHABLE');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(manager.listing().devices).to.have.length(0);
+
+    const back = printer.replugged();
+    usb.plug(back);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const again = manager.get(identifier);
+    expect(again, 'the printer is back under the same identifier').to.exist;
+    expect((await run(again!, 'print_receipt', { receipt: toBase64(await fixture('receipt-s7-5items.jpg')) })).status).to.equal('success');
+    expect(back.cuts).to.equal(1);
+    await manager.stop();
+  });
+
+  it('gives an error within 1 s when unplugged while data flows', async () => {
+    const { usb, device, printer, manager } = await setup();
+    const job = run(device, 'print_receipt', { receipt: toBase64(await fixture('receipt-s7-120items.jpg')) });
+    const started = printer.received.length;
+    while (printer.received.length === started) await new Promise((resolve) => setTimeout(resolve, 1));
+    usb.unplug(printer);
+    const outcome = await within(job, 1000);
+    expect([outcome.status, outcome.message]).to.deep.equal(['error', 'ERROR_UNREACHABLE']);
+    await manager.stop();
+  });
+
+  it('turns malformed input into clear errors and keeps serving', async () => {
+    const { device, printer, manager } = await setup();
+    const truncated = (await fixture('receipt-s7-5items.jpg')).subarray(0, 20000);
+    const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+      ['print_receipt', { receipt: 'not base64 at all!' }, /not valid base64/],
+      ['print_receipt', {}, /"receipt" is missing/],
+      ['print_receipt', { receipt: btoa('hello, I am text') }, /not a JPEG or PNG/],
+      ['print_receipt', { receipt: toBase64(truncated) }, /JPEG is truncated/],
+      ['print_receipt', { receipt: toBase64(await canvasJpeg(8, 20000)) }, /20000 px tall/],
+      ['print_receipt', { receipt: toBase64(await canvasJpeg(10000, 8)) }, /10000 px wide/],
+      ['', { document: '' }, /"document" is empty/],
+      ['', { document: btoa('%PDF-1.7 ...') }, /PDF cannot be printed on a receipt printer/],
+      ['fly', {}, /no action "fly"/],
+    ];
+    for (const [action, data, reason] of cases) {
+      const outcome = await run(device, action, data);
+      expect(outcome.status, `${action} ${JSON.stringify(data).slice(0, 40)}`).to.equal('error');
+      expect(String(outcome.result)).to.match(reason);
+    }
+    expect(printer.received).to.deep.equal([]);
+    expect((await run(device, 'print_receipt', { receipt: toBase64(await fixture('receipt-s7-5items.jpg')) })).status).to.equal('success');
+    await manager.stop();
+  });
+
+  it('passes ZPL through unchanged to a label printer and answers {print_id}', async () => {
+    const { device, printer, manager } = await setup({ vendorId: 0x0a5f, productId: 0x0181, deviceId: 'MFG:Zebra Technologies;COMMAND SET:ZPL;MDL:ZD421;CLS:PRINTER;' });
+    expect(device.description.subtype).to.equal('label_printer');
+    const zpl = '^XA^FO50,50^A0N,40^FDHello^FS^XZ';
+    const outcome = await run(device, '', { document: btoa(zpl), print_id: 'job-7' });
+    expect(outcome).to.deep.equal({ status: 'success', result: { print_id: 'job-7' } });
+    expect(String.fromCharCode(...printer.received)).to.equal(zpl);
+    await manager.stop();
+  });
+
+  it('prints a status ticket naming the hub, its server and devices', async () => {
+    const usb = new VirtualUsb();
+    const printer = new VirtualPrinter();
+    usb.grant(printer);
+    usb.plug(printer);
+    const manager = new DeviceManager({ usb }, [usbPrinterFactory], {
+      log, settingsFor: () => ({ language: 'fr' }), ordinal: () => 1,
+      hubStatus: async () => ({ name: 'Shop hub', identifier: 'hub-1', version: '1.0', address: '192.168.1.5', server: 'https://shop.odoo.com', devices: ['EPSON TM-T20III'] }),
+    });
+    await manager.start();
+    const device = manager.listing().devices[0];
+    expect(await run(device, 'status')).to.deep.equal({ status: 'success' });
+    expect(printer.cuts).to.equal(1);
+    expect(printer.pages[0].height).to.be.greaterThan(200);
+    const inked = printer.pages[0].data.reduce((n, b) => n + (b ? 1 : 0), 0);
+    expect(inked).to.be.greaterThan(100);
+    await manager.stop();
+  });
+});
