@@ -60,6 +60,7 @@ export interface DeviceListing {
  */
 export class DeviceManager {
   private readonly entries = new Map<Handle, Entry>();
+  private readonly adopted = new Map<Device, () => void>();
   private readonly listeners = new Set<() => void>();
   private readonly eventListeners = new Set<DeviceEventListener>();
   private readonly unsubscribers: Array<() => void> = [];
@@ -97,8 +98,26 @@ export class DeviceManager {
     for (const [transport, handle] of found) await this.attach(transport, handle);
   }
 
+  /**
+   * A device the hub provides itself, with no granted handle: the keyboard-mode scanner and the
+   * camera of the hub window, the hub's own customer display window. Returns its removal.
+   */
+  adopt(device: Device): () => Promise<void> {
+    const unsubscribe = device.onEvent((event) => {
+      for (const listener of this.eventListeners) listener(event);
+    });
+    this.adopted.set(device, unsubscribe);
+    this.changed();
+    return async () => {
+      if (!this.adopted.delete(device)) return;
+      unsubscribe();
+      await device.close().catch(() => undefined);
+      this.changed();
+    };
+  }
+
   listing(): DeviceListing {
-    const devices: Device[] = [];
+    const devices: Device[] = [...this.adopted.keys()];
     const unclaimed: DeviceListing['unclaimed'] = [];
     for (const entry of this.entries.values()) {
       if (entry.device) devices.push(entry.device);
@@ -108,6 +127,7 @@ export class DeviceManager {
   }
 
   get(identifier: string): Device | undefined {
+    for (const device of this.adopted.keys()) if (device.description.identifier === identifier) return device;
     for (const entry of this.entries.values()) {
       if (entry.device?.description.identifier === identifier) return entry.device;
     }
@@ -117,6 +137,11 @@ export class DeviceManager {
   async stop(): Promise<void> {
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     for (const handle of [...this.entries.keys()]) await this.detach(handle);
+    for (const [device, unsubscribe] of this.adopted) {
+      unsubscribe();
+      await device.close().catch(() => undefined);
+    }
+    this.adopted.clear();
   }
 
   private follow(transport: Transport, source: DeviceSources[Transport]): void {
