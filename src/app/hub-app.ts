@@ -8,6 +8,10 @@ import './devices-section.ts';
 import './logs-section.ts';
 import './update-section.ts';
 import './not-yet-section.ts';
+import './odoo-section.ts';
+import './pairing-section.ts';
+import './queue-section.ts';
+import { RtcHost } from '../rtc/rtc-host.ts';
 
 export type AppRole = 'starting' | 'hub' | 'viewer';
 
@@ -32,6 +36,7 @@ export class HubApp extends LitElement {
   updates: UpdateController | null = null;
   onTakeOver: (() => void) | null = null;
   private worker: Worker | null = null;
+  private rtc: RtcHost | null = null;
 
   constructor() {
     super();
@@ -48,6 +53,9 @@ export class HubApp extends LitElement {
     try {
       this.snapshot = await api.start();
       await api.subscribe(Comlink.proxy(() => void this.refresh()));
+      // WebRTC lives in the window: the worker hands offers over and sends results through it.
+      this.rtc = new RtcHost(api.link);
+      await api.link.attachWindow(Comlink.proxy(this.rtc));
     } catch (error) {
       this.worker.terminate();
       this.worker = null;
@@ -60,6 +68,8 @@ export class HubApp extends LitElement {
 
   /** Another window took the hub over: stop driving devices now. */
   stopHub(): void {
+    this.rtc?.close();
+    this.rtc = null;
     this.worker?.terminate();
     this.worker = null;
     this.hub = null;
@@ -85,11 +95,11 @@ export class HubApp extends LitElement {
   private renderSections() {
     return html`
       <hub-identity-section .snapshot=${this.snapshot} .persisted=${this.persisted}></hub-identity-section>
-      <hub-not-yet-section heading="Odoo database connected" reason="pairing with a connection token arrives with the IoT link."></hub-not-yet-section>
-      <hub-not-yet-section heading="Pairing code" reason="pairing by code arrives with the IoT link."></hub-not-yet-section>
+      <hub-odoo-section .snapshot=${this.snapshot} .hub=${this.hub}></hub-odoo-section>
+      <hub-pairing-section .snapshot=${this.snapshot} .hub=${this.hub}></hub-pairing-section>
       <hub-devices-section .snapshot=${this.snapshot} .hub=${this.hub}></hub-devices-section>
       <hub-not-yet-section heading="Odoo connections" reason="outgoing JSON-RPC / XML-RPC / JSON-2 connections are not built yet."></hub-not-yet-section>
-      <hub-not-yet-section heading="Queue" reason="the durable device queue arrives with the IoT link."></hub-not-yet-section>
+      <hub-queue-section .snapshot=${this.snapshot}></hub-queue-section>
       <hub-logs-section .hub=${this.hub}></hub-logs-section>
       <hub-update-section .controller=${this.updates} .automatic=${this.snapshot?.settings.autoUpdate ?? true}
         @auto-update-change=${(e: CustomEvent<boolean>) => void this.hub?.api.setSetting('autoUpdate', e.detail)}></hub-update-section>

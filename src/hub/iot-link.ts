@@ -1,3 +1,4 @@
+import { proxyMarker } from 'comlink';
 import type { HubDb } from '../store/db.ts';
 import type { JobRecord, JobState, PairingRecord } from '../store/schema.ts';
 import type { DeviceDescription, DeviceEvent, GrantedDeviceInfo, Device } from './devices.ts';
@@ -97,8 +98,11 @@ const CHANGE_THROTTLE_MS = 100;
 /** restart_odoo: how long the acknowledgement may take to leave before the reload. */
 const RESTART_ACK_WAIT_MS = 3_000;
 const LAST_ID_SAVE_MS = 250;
+const HOST_WAIT_MS = 2_000;
 
 export class IotLink {
+  /** Reached from the window as `api.link.*`: comlink calls it in place, never copies it. */
+  readonly [proxyMarker] = true;
   private readonly log;
   private readonly store: JobStore;
   private readonly outbox: Outbox;
@@ -107,6 +111,9 @@ export class IotLink {
   private pairing: PairingRecord | null = null;
   private bus: BusClient | null = null;
   private host: WindowHost | null = null;
+  private hostAttached!: () => void;
+  /** Offers that arrive while the window is still attaching wait for it a little. */
+  private readonly hostReady = new Promise<void>((resolve) => (this.hostAttached = resolve));
   private channels = 0;
   private registration: { state: RegistrationState; message: string } = { state: 'unpaired', message: '' };
   private registeredFingerprint = '';
@@ -217,6 +224,7 @@ export class IotLink {
 
   attachWindow(host: WindowHost): void {
     this.host = host;
+    this.hostAttached();
   }
 
   channelsChanged(count: number): void {
@@ -238,8 +246,7 @@ export class IotLink {
       await this.router.accept(message.action);
       return;
     }
-    const reply = { owner: message.sessionId, session_id: message.sessionId, device_identifier: identifier, time: Date.now() / 1000, status: 'success' };
-    this.host?.send(channelId, JSON.stringify(reply));
+    this.host?.send(channelId, JSON.stringify(ackMessage(identifier, message.sessionId)));
     if (message.kind === 'restart_odoo') void this.restart();
   }
 
@@ -463,6 +470,7 @@ export class IotLink {
   private answerOffer(offer: { type: 'offer'; sdp: string }): void {
     // Answers carry no session id, so concurrent offers are answered one at a time, in order.
     this.offers = this.offers.then(async () => {
+      await Promise.race([this.hostReady, sleep(HOST_WAIT_MS)]);
       if (!this.host) return void this.log.warning('WebRTC offer ignored: no hub window to answer it');
       try {
         const answer = await this.host.answerOffer(offer);
@@ -478,7 +486,7 @@ export class IotLink {
     // Live first: an open channel works even while the Odoo server is unreachable.
     if (this.host && this.channels > 0) {
       try {
-        this.host.send(null, JSON.stringify(message));
+        this.host.send(null, channelText(message));
       } catch (error) {
         this.log.warning(`WebRTC send failed: ${describeError(error)}`);
       }
@@ -552,6 +560,21 @@ export class IotLink {
       this.deps.onChange();
     }, CHANGE_THROTTLE_MS);
   }
+}
+
+/**
+ * The box's channel advertises `max-message-size` 65536 (odoo-iot.md §6) and Chrome refuses to
+ * send more than the peer accepts: a result echoing a whole receipt in `action_args` keeps only
+ * what the POS matches on.
+ */
+export const CHANNEL_MESSAGE_MAX = 65_536;
+
+export function channelText(message: ResultMessage): string {
+  const text = JSON.stringify(message);
+  if (text.length < CHANNEL_MESSAGE_MAX) return text;
+  const { action_args: args, ...rest } = message;
+  const kept = { action: args?.action, action_unique_id: args?.action_unique_id, session_id: args?.session_id ?? message.session_id };
+  return JSON.stringify({ ...rest, action_args: kept });
 }
 
 function summarizeJob(job: JobRecord): LinkJob {

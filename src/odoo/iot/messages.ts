@@ -8,6 +8,8 @@
 export const MAX_FRAME_BYTES = 1024 * 1024;
 /** A frame holds the notifications kept for one channel; far fewer than this in practice. */
 export const MAX_NOTIFICATIONS_PER_FRAME = 1000;
+/** WebRTC messages carry whole receipts (base64 JPEG); reassembled chunks are bounded by this. */
+export const MAX_CHANNEL_MESSAGE_BYTES = 8 * 1024 * 1024;
 const MAX_ID_LENGTH = 256;
 const MAX_DEVICES_PER_ACTION = 64;
 
@@ -97,7 +99,7 @@ export type ChannelMessage =
 
 /** A text message from the WebRTC `iot` channel (odoo-iot.md §6), already reassembled. */
 export function parseChannelMessage(text: string): ChannelMessage {
-  if (text.length > MAX_FRAME_BYTES) throw new FrameError(`channel message of ${text.length} characters is over the ${MAX_FRAME_BYTES} limit`);
+  if (text.length > MAX_CHANNEL_MESSAGE_BYTES) throw new FrameError(`channel message of ${text.length} characters is over the ${MAX_CHANNEL_MESSAGE_BYTES} limit`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -1,0 +1,127 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import {
+  FrameError, isForHub, MAX_FRAME_BYTES, parseBusAction, parseBusFrame, parseChannelMessage, parseWebrtcOffer,
+} from '../../../src/odoo/iot/messages.ts';
+import { ChunkAssembler, ChunkError } from '../../../src/rtc/chunks.ts';
+import { resultMessage } from '../../../src/odoo/iot/results.ts';
+import { channelText, CHANNEL_MESSAGE_MAX } from '../../../src/hub/iot-link.ts';
+
+const HUB = '3f9a00112233aabb';
+
+test('parses a bus frame into notifications', () => {
+  const frame = JSON.stringify([
+    { id: 48213, message: { type: 'iot_action', payload: { iot_identifiers: [HUB], session_id: 's1', device_identifier: 'usb_1', action: 'cashbox', action_unique_id: 'u1' } } },
+    { id: 48214, message: { type: 'bundle_changed', payload: 'web.assets' } },
+  ]);
+  const [a, b] = parseBusFrame(frame);
+  assert.equal(a.id, 48213);
+  assert.equal(a.type, 'iot_action');
+  assert.deepEqual(b, { id: 48214, type: 'bundle_changed', payload: {} });
+});
+
+const badFrames: Array<[string, RegExp]> = [
+  ['not json', /not JSON/],
+  ['{"id":1}', /not a JSON array/],
+  ['[1]', /notification 0 is not an object/],
+  ['[{"message":{"type":"x"}}]', /no valid id/],
+  ['[{"id":-1,"message":{"type":"x"}}]', /no valid id/],
+  ['[{"id":1.5,"message":{"type":"x"}}]', /no valid id/],
+  ['[{"id":1}]', /no message object/],
+  ['[{"id":1,"message":{"type":""}}]', /no message type/],
+];
+for (const [frame, message] of badFrames) {
+  test(`refuses the frame ${frame}`, () => assert.throws(() => parseBusFrame(frame), (e: unknown) => e instanceof FrameError && message.test(e.message)));
+}
+
+test('refuses frames over 1 MiB before parsing them', () => {
+  assert.throws(() => parseBusFrame(`[${' '.repeat(MAX_FRAME_BYTES)}]`), /over the/);
+});
+
+test('fuzz: a bus frame either parses or throws a FrameError', () => {
+  fc.assert(fc.property(fc.oneof(fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify([v]))), (text) => {
+    try {
+      for (const n of parseBusFrame(text)) assert.ok(Number.isSafeInteger(n.id) && typeof n.type === 'string');
+    } catch (error) {
+      assert.ok(error instanceof FrameError, String(error));
+    }
+  }), { numRuns: 3000 });
+});
+
+test('targets: 19.0 iot_identifiers, 18.0 iotDevice.iotIdentifiers, others ignored', () => {
+  assert.equal(isForHub({ iot_identifiers: [HUB] }, HUB), true);
+  assert.equal(isForHub({ iot_identifiers: ['other'] }, HUB), false);
+  assert.equal(isForHub({ iotDevice: { iotIdentifiers: [HUB] } }, HUB), true);
+  assert.equal(isForHub({}, HUB), false);
+});
+
+test('19.0 iot_action: devices, action, unique id and data without routing fields', () => {
+  const action = parseBusAction({
+    iot_identifiers: [HUB], iot_identifier: HUB, session_id: 's1', device_identifiers: ['a', 'b', 'a'], device_identifier: 'a',
+    action: 'print_receipt', action_unique_id: 'u1', receipt: 'QUJD',
+  });
+  assert.deepEqual(action, { via: 'bus', sessionId: 's1', deviceIdentifiers: ['a', 'b'], action: 'print_receipt', actionUniqueId: 'u1', data: { action: 'print_receipt', action_unique_id: 'u1', receipt: 'QUJD' } });
+  assert.equal(parseBusAction({ iot_identifiers: [HUB], session_id: 's', device_identifier: 'a' }).action, '');
+  assert.throws(() => parseBusAction({ iot_identifiers: [HUB], device_identifier: 'a' }), /session_id is missing/);
+  assert.throws(() => parseBusAction({ iot_identifiers: [HUB], session_id: 's' }), /device identifier is missing/);
+  assert.throws(() => parseBusAction({ iot_identifiers: [HUB], session_id: 's', device_identifier: 'a', action: 42 }), /action is not a short string/);
+});
+
+test('18.0 iot_action (iotDevice form) keeps print_id for the acknowledgement', () => {
+  const action = parseBusAction({ iotDevice: { iotIdentifiers: [HUB], identifiers: [{ identifier: 'usb_p', id: 3 }] }, device_identifier: 'usb_p', print_id: 7, document: 'Wlo=' });
+  assert.deepEqual(action.deviceIdentifiers, ['usb_p']);
+  assert.deepEqual(action.odoo18, { printId: 7 });
+  assert.equal(action.data.document, 'Wlo=');
+});
+
+test('WebRTC channel messages: iot_action, test_protocol, restart_odoo, and bad ones', () => {
+  const m = parseChannelMessage(JSON.stringify({ device_identifier: 'usb_1', data: { action: 'cashbox', action_unique_id: 'u9' }, session_id: 's9', message_type: 'iot_action' }));
+  assert.equal(m.kind, 'iot_action');
+  if (m.kind === 'iot_action') {
+    assert.equal(m.action.via, 'webrtc');
+    assert.equal(m.action.actionUniqueId, 'u9');
+    assert.deepEqual(m.action.deviceIdentifiers, ['usb_1']);
+  }
+  assert.deepEqual(parseChannelMessage('{"message_type":"test_protocol","session_id":"x"}'), { kind: 'test_protocol', sessionId: 'x' });
+  assert.throws(() => parseChannelMessage('[]'), /not a JSON object/);
+  assert.throws(() => parseChannelMessage('{"message_type":"rm -rf"}'), /unknown/);
+  assert.throws(() => parseChannelMessage('{"data":{}}'), /device identifier is missing/);
+});
+
+test('webrtc_offer needs an SDP offer', () => {
+  assert.equal(parseWebrtcOffer({ session_id: 's', offer: { type: 'offer', sdp: 'v=0\r\n' } }).offer.sdp, 'v=0\r\n');
+  assert.throws(() => parseWebrtcOffer({ offer: { type: 'answer', sdp: 'v=0' } }), /no SDP offer/);
+});
+
+test('chunked channel messages are reassembled and bounded', () => {
+  const a = new ChunkAssembler(10);
+  assert.equal(a.push('plain'), 'plain');
+  assert.equal(a.push('chunked_start'), null);
+  assert.equal(a.push('{"a":'), null);
+  assert.equal(a.push('1}'), null);
+  assert.equal(a.push('chunked_end'), '{"a":1}');
+  a.push('chunked_start');
+  assert.throws(() => a.push('x'.repeat(11)), ChunkError);
+  assert.equal(a.push('after'), 'after');
+  assert.throws(() => a.push('chunked_end'), /without chunked_start/);
+});
+
+test('results: the shape of odoo-iot.md §5, the four fields for disconnected', () => {
+  const source = { hubIdentifier: HUB, deviceIdentifier: 'usb_1', sessionId: 's1', data: { action: 'cashbox', action_unique_id: 'u1' } };
+  const message = resultMessage(source, { status: 'success', result: true }, 1_730_000_000_120);
+  assert.deepEqual(message, {
+    session_id: 's1', iot_box_identifier: HUB, device_identifier: 'usb_1', status: 'success', result: true,
+    action_args: { action: 'cashbox', action_unique_id: 'u1', session_id: 's1' }, owner: 's1', time: 1_730_000_000.12,
+  });
+  assert.deepEqual(resultMessage(source, { status: 'disconnected' }), { session_id: 's1', iot_box_identifier: HUB, device_identifier: 'usb_1', status: 'disconnected' });
+  const scale = resultMessage(source, { status: 'success', fields: { result: 1.5, status: { status: 'connected' } } });
+  assert.deepEqual(scale.status, { status: 'connected' });
+});
+
+test('a result echoing a whole receipt is slimmed for the WebRTC channel only', () => {
+  const message = resultMessage({ hubIdentifier: HUB, deviceIdentifier: 'p', sessionId: 's', data: { action: 'print_receipt', action_unique_id: 'u', receipt: 'A'.repeat(CHANNEL_MESSAGE_MAX) } }, { status: 'success' });
+  const slim = JSON.parse(channelText(message));
+  assert.deepEqual(slim.action_args, { action: 'print_receipt', action_unique_id: 'u', session_id: 's' });
+  assert.equal(slim.owner, 's');
+});
