@@ -6,6 +6,7 @@ import { Activity } from '../src/hub/activity.ts';
 import { hubVersion, isIdentifier, newIdentifier } from '../src/hub/identity.ts';
 import type { DeviceDescription, DeviceEvent, GrantedDeviceInfo } from '../src/hub/devices.ts';
 import type { LogRecord } from '../src/store/schema.ts';
+import type { LastPrintSource } from './drivers/printer/printer-device.ts';
 import { DeviceManager, type DeviceSources, type DriverFactory, type Transport } from './device-manager.ts';
 import { ConnectionsService } from './connections-service.ts';
 import { currentPageContext } from '../src/odoo/target.ts';
@@ -100,6 +101,14 @@ export class HubService {
       log: this.logger.scope('devices'),
       settingsFor: (identifier) => this.deviceSettings.get(identifier) ?? {},
       ordinal: (transport, vendorId, productId) => this.nextOrdinal(transport, vendorId, productId),
+      hubStatus: async () => ({
+        name: this.settings.hubName,
+        identifier: this.identity.identifier,
+        version: this.identity.version,
+        address: this.identity.address,
+        server: (await this.db.get('pairing', 'current'))?.serverUrl ?? null,
+        devices: this.devices.listing().devices.map((d) => d.description.name),
+      }),
     });
     this.devices.onChange(() => this.changed());
     this.devices.onDeviceEvent((event) => this.keepEvent(event));
@@ -156,6 +165,12 @@ export class HubService {
     this.changed();
     // The address and name are part of the registration: Odoo must learn the new ones.
     this.iotLink.checkRegistration();
+  }
+
+  /** The dots of the last print on a printer as a PNG (the hub knows what it sent), or null. */
+  async lastPrintImage(identifier: string): Promise<Blob | null> {
+    const device = this.devices.get(identifier) as Partial<LastPrintSource> | undefined;
+    return device?.lastPrintPng ? device.lastPrintPng() : null;
   }
 
   async rescanDevices(): Promise<void> {
