@@ -1,0 +1,20 @@
+/**
+ * What an e2e build of the hub (`vite build --mode e2e`) runs with instead of the real
+ * navigator.usb: a virtual USB bus with one granted device that the test drawer claims, and
+ * short pairing/reconnect delays so a test does not wait the box's 15 s between polls.
+ */
+import type { HubServiceOptions } from '../../../workers/hub-service.ts';
+import { VirtualPrinter, VirtualUsb } from '../../../workers/virtual/virtual-printer.ts';
+import { TEST_DRAWER_PRODUCT, TEST_DRAWER_VENDOR, testDrawerFactory } from './test-drawer.ts';
+
+export function e2eHubOptions(): HubServiceOptions {
+  const usb = new VirtualUsb();
+  const handle = new VirtualPrinter({ vendorId: TEST_DRAWER_VENDOR, productId: TEST_DRAWER_PRODUCT, serialNumber: 'E2E1', productName: 'Test drawer' });
+  usb.grant(handle);
+  usb.plug(handle);
+  return {
+    sources: { usb: usb as unknown as USB },
+    factories: [testDrawerFactory],
+    linkTiming: { pairingPollDelayMs: () => 300, busReconnectMinMs: 200, registrationRetryMs: 500, outboxRetryMinMs: 200 },
+  };
+}
