@@ -1,5 +1,6 @@
 import { LitElement, html } from 'lit';
 import { sectionStyles } from './styles.ts';
+import './last-print.ts';
 import type { HubRef, HubSnapshot } from './hub-api.ts';
 
 type Chooser = 'usb' | 'serial' | 'hid';
@@ -29,7 +30,9 @@ export class DevicesSection extends LitElement {
       ${devices.length === 0 && unclaimed.length === 0 ? html`<div class="muted">No device granted to the hub yet.</div>` : ''}
       <ul data-test="devices">
         ${devices.map((d) => html`<li><b>${d.name}</b> — ${d.type}${d.subtype ? ` (${d.subtype})` : ''}, ${d.connection}
-          <span class="value">${d.identifier}</span></li>`)}
+          <span class="value">${d.identifier}</span>
+          ${d.type === 'printer' ? html`<hub-last-print .hub=${this.hub} identifier=${d.identifier}
+            .stamp=${this.snapshot?.recentEvents[d.identifier]?.at(-1)?.time ?? 0}></hub-last-print>` : ''}</li>`)}
         ${unclaimed.map((d) => html`<li>${d.label} <span class="value">${hex(d.vendorId)}:${hex(d.productId)}</span>
           <span class="muted">${d.problem}</span></li>`)}
       </ul>

@@ -442,6 +442,11 @@ export class VirtualUsb extends EventTarget {
   private readonly plugged = new Set<VirtualPrinter>();
   private readonly grants = new Set<string>();
 
+  /** As `DeviceSources['usb']`: the DOM typings bind USB listeners' `this` to USB; the events are the same. */
+  get source(): Pick<USB, 'getDevices' | 'addEventListener' | 'removeEventListener'> {
+    return this as unknown as Pick<USB, 'getDevices' | 'addEventListener' | 'removeEventListener'>;
+  }
+
   async getDevices(): Promise<USBDevice[]> {
     return [...this.plugged].filter((d) => this.grants.has(grantKey(d)));
   }

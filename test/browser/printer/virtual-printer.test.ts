@@ -17,7 +17,7 @@ async function setup(options: VirtualPrinterOptions = {}, settings: Record<strin
   const printer = new VirtualPrinter(options);
   usb.grant(printer);
   usb.plug(printer);
-  const manager = new DeviceManager({ usb }, factories, { log, settingsFor: () => settings, ordinal: () => 1 });
+  const manager = new DeviceManager({ usb: usb.source }, factories, { log, settingsFor: () => settings, ordinal: () => 1 });
   await manager.start();
   const device = manager.listing().devices[0];
   expect(device, 'the printer driver claimed the virtual printer').to.exist;
@@ -257,7 +257,7 @@ describe('printer driver with the virtual USB printer', () => {
     const printer = new VirtualPrinter();
     usb.grant(printer);
     usb.plug(printer);
-    const manager = new DeviceManager({ usb }, [usbPrinterFactory], {
+    const manager = new DeviceManager({ usb: usb.source }, [usbPrinterFactory], {
       log, settingsFor: () => ({ language: 'fr' }), ordinal: () => 1,
       hubStatus: async () => ({ name: 'Shop hub', identifier: 'hub-1', version: '1.0', address: '192.168.1.5', server: 'https://shop.odoo.com', devices: ['EPSON TM-T20III'] }),
     });
