@@ -26,6 +26,8 @@ export interface IotSimulatorOptions extends IdentityOptions {
   busKeepAliveMs?: number;
   /** Ping after this much bus silence (default 45 s). */
   busPingAfterIdleMs?: number;
+  /** The database of a session another part opened (the RPC part's /web/session/authenticate). */
+  externalSessionDb?: (req: http.IncomingMessage) => string | null;
 }
 
 export type RegistrationOutcome = { accepted: true; created: boolean } | { accepted: false; reason: TokenCheck };
@@ -56,11 +58,13 @@ export class IotSimulator {
   /** The URL boxes are told to use (connection tokens, pairing): the local server's in demo mode. */
   publicUrl = '';
   private readonly multiDatabase: boolean;
+  private readonly externalSessionDb: (req: http.IncomingMessage) => string | null;
 
   constructor(options: IotSimulatorOptions = {}, sessions = new SessionStore()) {
     this.identity = createIdentity(options);
     this.sessions = sessions;
     this.multiDatabase = options.multiDatabase ?? false;
+    this.externalSessionDb = options.externalSessionDb ?? (() => null);
     this.tokens = new TokenStore(Date.now, options.tokenTtlMs ?? TOKEN_TTL_MS);
     this.pairingProxy = new PairingProxy(options.pairingCodeTtlMs ?? PAIRING_CODE_TTL_MS);
     this.bus = new BusWebsocket(this.store, {
@@ -74,10 +78,15 @@ export class IotSimulator {
     this.channel = new IotChannel(`${IOT_CHANNEL_PREFIX}${randomBytes(16).toString('hex')}`, this.store, this.bus, this.identity, this.records);
   }
 
-  /** Adds the IoT routes (box routes, /web/login, iot.* ORM calls) and the bus upgrade to the server. */
-  install(http: SimulatorHttp): void {
-    http.route(boxRoutes(this));
+  /**
+   * Adds the IoT routes (box routes, iot.* ORM calls, /web/login, pairing proxy) and the bus
+   * upgrade. `between` installs another part's routes after the iot.* ORM calls (which must win
+   * over a generic call_kw) and before the rest.
+   */
+  install(http: SimulatorHttp, between?: () => void): void {
     http.route(ormRoutes(this));
+    between?.();
+    http.route(boxRoutes(this));
     http.route(webRoutes(this));
     http.route(this.pairingProxy.route());
     http.upgrade(this.bus.upgrade);
@@ -85,7 +94,7 @@ export class IotSimulator {
 
   /** The database a request reaches: session cookie, then X-Odoo-Database, then the only database. */
   databaseOf(req: http.IncomingMessage): string | null {
-    const fromSession = this.sessions.get(req)?.db;
+    const fromSession = this.sessions.get(req)?.db ?? this.externalSessionDb(req);
     if (fromSession) return fromSession === this.identity.dbName ? fromSession : null;
     const header = req.headers['x-odoo-database'];
     if (typeof header === 'string' && header) return header === this.identity.dbName ? header : null;

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { sendText, type Route } from '../http-app.ts';
-import { readJsonRequest, sendJsonError, sendJsonResult } from './json-rpc.ts';
 import type { IotSimulator } from './simulator.ts';
 
-/** `/web/login` and, when the RPC part does not answer it first, `/web/session/get_session_info`. */
+/** `/web/login?db=` (binds the session cookie to a database) and the database selector it redirects to. */
 export function webRoutes(sim: IotSimulator): Route {
   return async (req, res, url) => {
     if (url.pathname === '/web/login' && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -22,17 +21,6 @@ export function webRoutes(sim: IotSimulator): Route {
       res.end(req.method === 'HEAD' ? undefined : html);
       return true;
     }
-    if (url.pathname === '/web/session/get_session_info' && req.method === 'POST') {
-      const { id } = await readJsonRequest(req);
-      const session = sim.sessions.get(req);
-      // The route is auth="user": an anonymous caller gets SessionExpired (code 100).
-      if (!session?.uid) {
-        sendJsonError(res, id, 'odoo.http.SessionExpiredException', 'Session expired');
-        return true;
-      }
-      sendJsonResult(res, id, { ...sessionInfo(sim, true), uid: session.uid, db: session.db });
-      return true;
-    }
     if (url.pathname === '/web/database/selector') {
       sendText(res, 200, `<!doctype html><title>Odoo</title><p>Select a database: <a href="/web/login?db=${encodeURIComponent(sim.identity.dbName)}">${sim.identity.dbName}</a></p>`, 'text/html; charset=utf-8');
       return true;
@@ -41,7 +29,7 @@ export function webRoutes(sim: IotSimulator): Route {
   };
 }
 
-/** The session-info fields the hub relies on (bus adds `websocket_worker_version` in ir.http). */
+/** The frontend session info embedded in /web/login (the bus module adds `websocket_worker_version`). */
 export function sessionInfo(sim: IotSimulator, loggedIn: boolean): Record<string, unknown> {
   const [major, minor] = sim.identity.serverSerie.split('.').map(Number);
   return {

@@ -87,7 +87,7 @@ const versionInfo: Handler = (state) => state.version;
 
 function info(state: RpcState, uid: number): Record<string, unknown> {
   const user = state.users.find((u) => u.id === uid)!;
-  return { uid, is_admin: uid === 2, is_system: uid === 2, name: user.name, username: user.login, db: state.database, server_version: state.version.server_version, server_version_info: state.version.server_version_info };
+  return { uid, is_admin: uid === 2, is_system: uid === 2, name: user.name, username: user.login, db: state.database, server_version: state.version.server_version, server_version_info: state.version.server_version_info, ...state.sessionInfoExtra() };
 }
 
 function parse(body: Buffer): JsonRpcRequest {

@@ -43,6 +43,8 @@ export class RpcState {
   readonly registry: ModelRegistry;
   readonly users: UserRow[];
   private readonly sessions = new Map<string, WebSession>();
+  /** Fields other parts add to the session info (the IoT part: `websocket_worker_version`, which the bus module adds). */
+  sessionInfoExtra: () => Record<string, unknown> = () => ({});
 
   constructor(options: RpcStateOptions = {}) {
     this.database = options.database ?? 'odoo';

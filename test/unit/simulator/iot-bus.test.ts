@@ -165,3 +165,47 @@ describe('simulator as an 18.0 database', () => {
     bus.ws.close();
   });
 });
+
+describe('simulator IoT records over the RPC part and the pages API', () => {
+  let sim: RunningSimulator;
+  before(async () => {
+    sim = await startSimulator({ dbName: 'shop' });
+    await registerBox(sim, 'box-r');
+  });
+  after(() => sim.close());
+
+  it('reads iot.box / iot.device with execute_kw and sends iot.channel.send_message', async () => {
+    const call = (model: string, method: string, args: unknown[], kwargs = {}) =>
+      postJson(`${sim.url}/jsonrpc`, { jsonrpc: '2.0', method: 'call', id: 1, params: { service: 'object', method: 'execute_kw', args: ['shop', 2, 'admin', model, method, args, kwargs] } });
+    const boxes = await call('iot.box', 'search_read', [[['identifier', '=', 'box-r']], ['identifier', 'ip']]);
+    assert.deepEqual(boxes.json.result, [{ id: sim.iot.records.box('box-r')!.id, identifier: 'box-r', ip: '192.168.1.23' }]);
+    const devices = await call('iot.device', 'search_read', [[['iot_id', '=', sim.iot.records.box('box-r')!.id]], ['identifier', 'type', 'subtype', 'connected']]);
+    assert.equal(devices.json.result.length, 2);
+    assert.ok(devices.json.result.some((d: any) => d.identifier === 'usb_04b8:0e28' && d.type === 'printer' && d.subtype === 'receipt_printer' && d.connected === true));
+    const before = sim.iot.store.highestId;
+    const sent = await call('iot.channel', 'send_message', [{ iot_identifiers: ['box-r'], session_id: 's' }, 'restart_odoo']);
+    assert.deepEqual(sent.json, { jsonrpc: '2.0', id: 1 });
+    assert.equal(sim.iot.store.highestId, before + 1);
+    assert.equal((await call('iot.channel', 'get_iot_channel', [])).json.result, sim.iot.channel.name);
+  });
+
+  it('has websocket_worker_version in the logged-in session info', async () => {
+    const auth = await postJson(`${sim.url}/web/session/authenticate`, { jsonrpc: '2.0', id: 1, params: { db: 'shop', login: 'admin', password: 'admin' } });
+    const cookie = auth.headers.get('set-cookie')!.split(';')[0];
+    const info = await postJson(`${sim.url}/web/session/get_session_info`, { jsonrpc: '2.0', id: 2, params: {} }, { Cookie: cookie });
+    assert.equal(info.json.result.websocket_worker_version, '19.0-2');
+  });
+
+  it('serves the POS and IoT app pages and their state/token API', async () => {
+    assert.match(await (await fetch(sim.posUrl)).text(), /pos\.js/);
+    assert.match(await (await fetch(sim.iotAppUrl)).text(), /iot-app\.js/);
+    assert.equal((await fetch(`${sim.posUrl}pos.js`)).headers.get('content-type'), 'text/javascript; charset=utf-8');
+    const state = await (await fetch(`${sim.url}/iot-sim/api/state`)).json();
+    assert.equal(state.channel, sim.iot.channel.name);
+    assert.equal(state.workerVersion, '19.0-2');
+    assert.deepEqual(state.boxes.map((b: any) => [b.identifier, b.devices.length]), [['box-r', 2]]);
+    const token = await postJson(`${sim.url}/iot-sim/api/token`, { generation: 'old' });
+    assert.equal(token.json.connectionString, `${sim.url}|${token.json.token}|${sim.iot.identity.dbUuid}|${sim.iot.identity.enterpriseCode}`);
+    assert.equal((await fetch(`${sim.url}/iot-sim/api/token`, { method: 'POST', body: '{x' })).status, 400);
+  });
+});
