@@ -2,8 +2,9 @@
  * A device behind the W3C `HIDDevice` interface: input reports are `inputreport` events with a
  * `reportId` and a `DataView` of the report without its id, as Chrome delivers them.
  */
-export class VirtualHidDevice extends EventTarget implements HIDDevice {
-  oninputreport: ((this: HIDDevice, ev: HIDInputReportEvent) => unknown) | null = null;
+/** Shaped like `HIDDevice` (it is not declared `implements`: the DOM typings' `this`-typed handler property cannot be subclassed). */
+export class VirtualHidDevice extends EventTarget {
+  oninputreport: ((ev: HIDInputReportEvent) => unknown) | null = null;
   opened = false;
   connected = true;
   /** Output and feature reports the host sent, for tests. */
@@ -72,11 +73,11 @@ export class VirtualHidSource extends EventTarget {
   }
 
   async getDevices(): Promise<HIDDevice[]> {
-    return [...this.devices];
+    return [...this.devices] as unknown as HIDDevice[];
   }
 
   async requestDevice(): Promise<HIDDevice[]> {
-    return [...this.devices];
+    return this.getDevices();
   }
 
   plug(device: VirtualHidDevice): void {
