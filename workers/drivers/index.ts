@@ -1,6 +1,7 @@
 import type { DriverFactory } from '../device-manager.ts';
 import { serialPrinterFactory, usbPrinterFactory } from './printer/factory.ts';
 import { hidScaleFactory, serialScaleFactory } from './scale/index.ts';
+import { hidScannerFactory, serialScannerFactory } from './scanner/index.ts';
 
 /**
  * Every driver the hub knows, asked in this order to claim a newly granted device.
@@ -11,6 +12,9 @@ export const DRIVER_FACTORIES: readonly DriverFactory[] = [
   // Before the serial scale drivers: a port the user set to a printer protocol must not be probed as a scale.
   serialPrinterFactory,
   hidScaleFactory,
+  hidScannerFactory,
+  // Claims only ports the device settings set to serial_scanner, so before the probing scale driver.
+  serialScannerFactory,
   // Probes (Toledo, then Adam) unless the device settings name another protocol.
   serialScaleFactory,
 ];
