@@ -1,3 +1,4 @@
+import { proxyMarker } from 'comlink';
 import type { HubDb } from '../src/store/db.ts';
 import type { ConnectionRecord } from '../src/store/schema.ts';
 import type { ScopedLogger } from '../src/hub/logger.ts';
@@ -24,6 +25,8 @@ export interface ConnectionsServiceOptions {
  * and calls. Secrets stay here: the window only ever gets `ConnectionView`s.
  */
 export class ConnectionsService {
+  /** Lets the window type `api.connections.list()` as one remote object (comlink proxies it). */
+  readonly [proxyMarker] = true;
   private readonly store: ConnectionStore;
   private readonly pools = new Map<string, ConnectionPool<OdooClient>>();
 

@@ -5,6 +5,7 @@ import type { UpdateController } from './updates.ts';
 import type { LogsSection } from './logs-section.ts';
 import './identity-section.ts';
 import './devices-section.ts';
+import './connections-section.ts';
 import './logs-section.ts';
 import './update-section.ts';
 import './not-yet-section.ts';
@@ -98,7 +99,7 @@ export class HubApp extends LitElement {
       <hub-odoo-section .snapshot=${this.snapshot} .hub=${this.hub}></hub-odoo-section>
       <hub-pairing-section .snapshot=${this.snapshot} .hub=${this.hub}></hub-pairing-section>
       <hub-devices-section .snapshot=${this.snapshot} .hub=${this.hub}></hub-devices-section>
-      <hub-not-yet-section heading="Odoo connections" reason="outgoing JSON-RPC / XML-RPC / JSON-2 connections are not built yet."></hub-not-yet-section>
+      <hub-connections-section .hub=${this.hub} .snapshot=${this.snapshot}></hub-connections-section>
       <hub-queue-section .snapshot=${this.snapshot}></hub-queue-section>
       <hub-logs-section .hub=${this.hub}></hub-logs-section>
       <hub-update-section .controller=${this.updates} .automatic=${this.snapshot?.settings.autoUpdate ?? true}
