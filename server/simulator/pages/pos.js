@@ -141,7 +141,7 @@ const bus = new PosBus();
 const webrtc = new PosWebRtc(bus);
 const received = new Map(); // action id -> { bus: n, webrtc: n }
 const log = [];
-let webRtcFailedAt = 0;
+let webRtcFailedAt = null;
 
 function count(id, path) {
   const entry = received.get(id);
@@ -235,7 +235,7 @@ async function action({ box, device, data = {}, via = 'auto', timeoutMs = RESULT
   received.set(actionId, { bus: 0, webrtc: 0 });
   const started = now();
   const state = await boxInfo(box);
-  const tryWebRtc = via === 'webrtc' || (via === 'auto' && !OLD_BOX_VERSION.test(state?.version ?? '') && now() - webRtcFailedAt > WEBRTC_RETRY_AFTER_FAILURE_MS);
+  const tryWebRtc = via === 'webrtc' || (via === 'auto' && !OLD_BOX_VERSION.test(state?.version ?? '') && (webRtcFailedAt === null || now() - webRtcFailedAt > WEBRTC_RETRY_AFTER_FAILURE_MS));
   let path = 'bus';
   let message;
   if (tryWebRtc) {
