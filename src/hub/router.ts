@@ -62,6 +62,7 @@ export class ActionRouter {
     }));
     if (!(await this.deps.store.admit(action.actionUniqueId, jobs))) return false;
     for (const job of jobs) this.schedule(job, action);
+    this.deps.onChange?.();
     return true;
   }
 

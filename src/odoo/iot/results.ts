@@ -31,16 +31,15 @@ export interface ResultSource {
 }
 
 export function resultMessage(source: ResultSource, outcome: ActionOutcome, now = Date.now()): ResultMessage {
-  const base = { session_id: source.sessionId, iot_box_identifier: source.hubIdentifier, device_identifier: source.deviceIdentifier };
-  // The box sends only these four fields for a device it does not have.
+  // The box's `base_response` (iot_drivers/tools/communication.py); `owner` is what the POS matches on.
+  const base = { owner: source.sessionId, session_id: source.sessionId, iot_box_identifier: source.hubIdentifier, device_identifier: source.deviceIdentifier, time: now / 1000 };
+  // For a device it does not have, the box sends its base fields and the status only.
   if (outcome.status === 'disconnected') return { ...base, status: 'disconnected' };
   const message: ResultMessage = {
     ...base,
     status: outcome.status,
     result: outcome.result ?? null,
     action_args: { ...source.data, session_id: source.sessionId },
-    owner: source.sessionId,
-    time: now / 1000,
   };
   if (outcome.message !== undefined) message.message = outcome.message;
   if (outcome.fields) Object.assign(message, outcome.fields);

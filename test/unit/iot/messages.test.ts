@@ -107,14 +107,16 @@ test('chunked channel messages are reassembled and bounded', () => {
   assert.throws(() => a.push('chunked_end'), /without chunked_start/);
 });
 
-test('results: the shape of odoo-iot.md §5, the four fields for disconnected', () => {
+test('results: the shape of odoo-iot.md §5; for disconnected, the box's base fields and the status', () => {
   const source = { hubIdentifier: HUB, deviceIdentifier: 'usb_1', sessionId: 's1', data: { action: 'cashbox', action_unique_id: 'u1' } };
   const message = resultMessage(source, { status: 'success', result: true }, 1_730_000_000_120);
   assert.deepEqual(message, {
     session_id: 's1', iot_box_identifier: HUB, device_identifier: 'usb_1', status: 'success', result: true,
     action_args: { action: 'cashbox', action_unique_id: 'u1', session_id: 's1' }, owner: 's1', time: 1_730_000_000.12,
   });
-  assert.deepEqual(resultMessage(source, { status: 'disconnected' }), { session_id: 's1', iot_box_identifier: HUB, device_identifier: 'usb_1', status: 'disconnected' });
+  assert.deepEqual(resultMessage(source, { status: 'disconnected' }, 1_730_000_000_000), {
+    owner: 's1', session_id: 's1', iot_box_identifier: HUB, device_identifier: 'usb_1', time: 1_730_000_000, status: 'disconnected',
+  });
   const scale = resultMessage(source, { status: 'success', fields: { result: 1.5, status: { status: 'connected' } } });
   assert.deepEqual(scale.status, { status: 'connected' });
 });

@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BrowserContext, Page } from 'playwright-core';
+import { startSimulator, type RunningSimulator } from '../../server/simulator/index.ts';
+import { startHubServer, type RunningServer } from './hub-server.ts';
+import type { LinkSnapshot } from '../../src/hub/iot-link.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Builds the hub in e2e mode (a virtual USB test drawer, short link delays: see
+ * test/fakes/iot/e2e-kit.ts) into a temporary folder, unless HUB_E2E_DIST names one already built.
+ */
+export function buildE2eHub(): string {
+  if (process.env.HUB_E2E_DIST) return process.env.HUB_E2E_DIST;
+  const outDir = mkdtempSync(join(tmpdir(), 'hub-e2e-'));
+  const vite = join(ROOT, 'node_modules', '.bin', 'vite');
+  const built = spawnSync(vite, ['build', '--mode', 'e2e', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], { cwd: ROOT, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`e2e build failed: ${built.stderr || built.stdout}`);
+  return outDir;
+}
+
+export interface IotRig {
+  sim: RunningSimulator;
+  hubServer: RunningServer;
+  close(): Promise<void>;
+}
+
+/** The simulator, and the local server serving the e2e hub and forwarding Odoo and pairing paths to it. */
+export async function startIotRig(distDir: string): Promise<IotRig> {
+  const sim = await startSimulator();
+  const hubServer = await startHubServer({ odooOrigin: sim.url, pairingProxyOrigin: sim.url, distDir });
+  return {
+    sim,
+    hubServer,
+    async close() {
+      await hubServer.close();
+      await sim.close();
+    },
+  };
+}
+
+export async function openHub(context: BrowserContext, url: string): Promise<Page> {
+  const page = await context.newPage();
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.goto(url);
+  await waitHubReady(page);
+  return page;
+}
+
+export async function waitHubReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.documentElement.dataset.hubState === 'ready', null, { timeout: 10_000 });
+}
+
+export function link(page: Page): Promise<LinkSnapshot & { identifier: string; devices: string[] }> {
+  return page.evaluate(() => {
+    const app = document.querySelector('hub-app') as unknown as { snapshot: { link: LinkSnapshot; identity: { identifier: string }; devices: Array<{ identifier: string }> } };
+    return { ...app.snapshot.link, identifier: app.snapshot.identity.identifier, devices: app.snapshot.devices.map((d) => d.identifier) };
+  });
+}
+
+export async function waitLink(page: Page, check: (l: LinkSnapshot) => boolean, what: string, timeout = 10_000): Promise<LinkSnapshot> {
+  const deadline = Date.now() + timeout;
+  let last: LinkSnapshot | null = null;
+  while (Date.now() < deadline) {
+    last = await link(page).catch(() => null);
+    if (last && check(last)) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}; link: ${JSON.stringify(last, null, 1)?.slice(0, 1500)}`);
+}
+
+export interface PosResult {
+  ok: boolean;
+  status: unknown;
+  via: string;
+  actionId: string;
+  message: Record<string, unknown>;
+  ms: number;
+}
+
+export async function openPos(context: BrowserContext, sim: RunningSimulator): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(sim.posUrl);
+  await page.waitForFunction(() => 'posSim' in window, null, { timeout: 5_000 });
+  await page.evaluate(() => (window as unknown as { posSim: { ready: Promise<unknown> } }).posSim.ready);
+  return page;
+}
+
+export function posAction(pos: Page, args: { box: string; device: string; data?: Record<string, unknown>; via: 'bus' | 'webrtc' | 'auto'; actionId?: string; timeoutMs?: number }): Promise<PosResult> {
+  return pos.evaluate((a) => (window as unknown as { posSim: { action(x: unknown): Promise<PosResult> } }).posSim.action(a), args);
+}
