@@ -107,7 +107,7 @@ test('chunked channel messages are reassembled and bounded', () => {
   assert.throws(() => a.push('chunked_end'), /without chunked_start/);
 });
 
-test('results: the shape of odoo-iot.md §5; for disconnected, the box's base fields and the status', () => {
+test("results: the shape of odoo-iot.md §5; for disconnected, the box's base fields and the status", () => {
   const source = { hubIdentifier: HUB, deviceIdentifier: 'usb_1', sessionId: 's1', data: { action: 'cashbox', action_unique_id: 'u1' } };
   const message = resultMessage(source, { status: 'success', result: true }, 1_730_000_000_120);
   assert.deepEqual(message, {
