@@ -1,0 +1,82 @@
+// IoT round trips on loopback: the simulator's POS page sends a cashbox-like action, the hub
+// (e2e build, test drawer) runs it and the result comes back to the POS page; over the bus
+// (send_message → bus → hub → send_websocket → operation_confirmation) and over WebRTC.
+// Then 1,000 actions at once over each path, counting lost and duplicated results.
+import type { Page } from 'playwright-core';
+import { median, percentile, type Figure } from '../figures.ts';
+import { launchChromium } from '../../test/support/chrome-session.ts';
+import { buildE2eHub, link, openHub, openPos, startIotRig, waitLink, type PosResult } from '../../test/support/iot-e2e.ts';
+
+const ROUND_TRIPS = 200;
+const WARM_UP = 20;
+const BURST = 1_000;
+const BURST_WAIT_MS = 120_000;
+
+type PosSim = {
+  action(a: unknown): Promise<PosResult>;
+  openWebRtc(box: string): Promise<unknown>;
+  stats(): { actions: number; lost: number; duplicated: number };
+  resetStats(): void;
+};
+
+async function roundTrips(pos: Page, box: string, device: string, via: 'bus' | 'webrtc', count: number): Promise<number[]> {
+  return pos.evaluate(async ({ box, device, via, count }) => {
+    const sim = (window as unknown as { posSim: PosSim }).posSim;
+    const times: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const r = await sim.action({ box, device, data: { action: 'cashbox' }, via });
+      if (!r.ok || r.via !== via) throw new Error(`round trip ${i} over ${via}: ${JSON.stringify(r)}`);
+      times.push(r.ms);
+    }
+    return times;
+  }, { box, device, via, count });
+}
+
+async function burst(pos: Page, box: string, device: string, via: 'bus' | 'webrtc'): Promise<{ lost: number; duplicated: number; reruns: number }> {
+  return pos.evaluate(async ({ box, device, via, n, wait }) => {
+    const sim = (window as unknown as { posSim: PosSim }).posSim;
+    sim.resetStats();
+    const results = await Promise.all(Array.from({ length: n }, () => sim.action({ box, device, data: { action: 'cashbox' }, via, timeoutMs: wait })));
+    // Late duplicates would show up after the first answers: give them a moment.
+    await new Promise((r) => setTimeout(r, 1_000));
+    const reruns = results.filter((r) => (r.message as { result?: { runs?: number } })?.result?.runs !== 1).length;
+    const { lost, duplicated } = sim.stats();
+    return { lost, duplicated, reruns };
+  }, { box, device, via, n: BURST, wait: BURST_WAIT_MS });
+}
+
+export async function run(): Promise<Figure[]> {
+  const rig = await startIotRig(buildE2eHub());
+  const browser = await launchChromium();
+  try {
+    const context = await browser.newContext();
+    const hub = await openHub(context, rig.hubServer.url);
+    const token = rig.sim.iot.issueToken('19').connectionString;
+    const answer = await hub.evaluate((t) => (document.querySelector('hub-app') as unknown as { hub: { api: { link: { configure(t: string): Promise<{ ok: boolean; message: string }> } } } }).hub.api.link.configure(t), token);
+    if (!answer.ok) throw new Error(answer.message);
+    await waitLink(hub, (l) => l.bus.state === 'open', 'the hub bus');
+    const { identifier: box, devices: [device] } = await link(hub);
+    const pos = await openPos(context, rig.sim);
+    await pos.evaluate((b) => (window as unknown as { posSim: PosSim }).posSim.openWebRtc(b), box);
+
+    await roundTrips(pos, box, device, 'bus', WARM_UP);
+    const bus = await roundTrips(pos, box, device, 'bus', ROUND_TRIPS);
+    await roundTrips(pos, box, device, 'webrtc', WARM_UP);
+    const webrtc = await roundTrips(pos, box, device, 'webrtc', ROUND_TRIPS);
+    const busBurst = await burst(pos, box, device, 'bus');
+    const rtcBurst = await burst(pos, box, device, 'webrtc');
+    console.log(`bursts: bus ${JSON.stringify(busBurst)}, webrtc ${JSON.stringify(rtcBurst)}`);
+    return [
+      { key: 'iot.roundtrip_bus_ms', value: median(bus), unit: 'ms', goal: '<= 25' },
+      { key: 'iot.roundtrip_bus_p95_ms', value: percentile(bus, 95), unit: 'ms' },
+      { key: 'iot.roundtrip_webrtc_ms', value: median(webrtc), unit: 'ms', goal: '<= 5' },
+      { key: 'iot.roundtrip_webrtc_p95_ms', value: percentile(webrtc, 95), unit: 'ms' },
+      { key: 'iot.burst_lost', value: busBurst.lost + rtcBurst.lost, unit: 'actions', goal: '= 0' },
+      // A result seen twice on one path, or an action the device ran again, is a duplicate.
+      { key: 'iot.burst_duplicated', value: busBurst.duplicated + rtcBurst.duplicated + busBurst.reruns + rtcBurst.reruns, unit: 'actions', goal: '= 0' },
+    ];
+  } finally {
+    await browser.close();
+    await rig.close();
+  }
+}

@@ -1,0 +1,168 @@
+import { expect } from 'chai';
+import { openHubDb, type HubDb } from '../../../src/store/db.ts';
+import { JobStore } from '../../../src/hub/job-store.ts';
+import { ActionRouter, INTERRUPTED_MESSAGE } from '../../../src/hub/router.ts';
+import { Outbox, Undeliverable } from '../../../src/hub/outbox.ts';
+import { Activity } from '../../../src/hub/activity.ts';
+import { Logger } from '../../../src/hub/logger.ts';
+import type { IotAction } from '../../../src/odoo/iot/messages.ts';
+import type { ResultMessage } from '../../../src/odoo/iot/results.ts';
+import { TestDrawer } from '../../fakes/iot/test-drawer.ts';
+
+const log = new Logger().scope('test');
+let dbs: HubDb[] = [];
+const open = async (name: string) => {
+  const db = await openHubDb(name);
+  dbs.push(db);
+  return db;
+};
+const action = (id: string | null, device: string, data: Record<string, unknown> = {}): IotAction => ({
+  via: 'bus', sessionId: `s-${id}`, deviceIdentifiers: [device], action: 'cashbox', actionUniqueId: id, data: { action: 'cashbox', ...data },
+});
+
+function routerOn(db: HubDb, drawer: TestDrawer, delivered: ResultMessage[]) {
+  const store = new JobStore(db);
+  const router = new ActionRouter({
+    store, devices: { get: (id) => (id === drawer.description.identifier ? drawer : undefined) }, activity: new Activity(), log,
+    hubIdentifier: () => 'hub0000000000001',
+    deliver: async (message, job) => {
+      delivered.push(message);
+      if (job) await db.put('jobs', job);
+    },
+  });
+  return { store, router };
+}
+
+async function until(check: () => boolean, ms = 3_000) {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('router and job store (IndexedDB)', () => {
+  afterEach(async () => {
+    for (const db of dbs) {
+      db.close();
+      indexedDB.deleteDatabase(db.name);
+    }
+    dbs = [];
+  });
+
+  it('runs an action_unique_id once, also after a reload (a new router on the same database)', async () => {
+    const name = `iot-router-${crypto.randomUUID()}`;
+    const drawer = new TestDrawer('A');
+    const delivered: ResultMessage[] = [];
+    let { store, router } = routerOn(await open(name), drawer, delivered);
+    await store.load();
+    expect(await router.accept(action('u1', drawer.description.identifier))).to.equal(true);
+    expect(await router.accept(action('u1', drawer.description.identifier))).to.equal(false);
+    await until(() => delivered.length === 1);
+    dbs[0].close();
+    ({ store, router } = routerOn(await open(name), drawer, delivered));
+    await store.load();
+    expect(await router.accept(action('u1', drawer.description.identifier))).to.equal(false);
+    expect(drawer.runs.get('u1')).to.equal(1);
+    expect(delivered).to.have.length(1);
+    expect(delivered[0]).to.include({ status: 'success', device_identifier: drawer.description.identifier, session_id: 's-u1' });
+  });
+
+  it('concurrent deliveries of one id (bus and WebRTC at once) run it once', async () => {
+    const drawer = new TestDrawer('B');
+    const delivered: ResultMessage[] = [];
+    const { store, router } = routerOn(await open(`iot-router-${crypto.randomUUID()}`), drawer, delivered);
+    await store.load();
+    const accepted = await Promise.all([router.accept(action('u2', drawer.description.identifier)), router.accept({ ...action('u2', drawer.description.identifier), via: 'webrtc' })]);
+    expect(accepted.filter(Boolean)).to.have.length(1);
+    await until(() => delivered.length === 1);
+    expect(drawer.runs.get('u2')).to.equal(1);
+  });
+
+  it('answers disconnected for a device it does not have', async () => {
+    const delivered: ResultMessage[] = [];
+    const { store, router } = routerOn(await open(`iot-router-${crypto.randomUUID()}`), new TestDrawer('C'), delivered);
+    await store.load();
+    await router.accept(action('u3', 'usb_dead:beef'));
+    await until(() => delivered.length === 1);
+    expect(delivered[0].status).to.equal('disconnected');
+  });
+
+  it('after a reload, runs queued jobs in order and reports interrupted ones as uncertain, never repeating them', async () => {
+    const db = await open(`iot-router-${crypto.randomUUID()}`);
+    const drawer = new TestDrawer('D');
+    const device = drawer.description.identifier;
+    const job = (id: string, state: 'queued' | 'running', at: number) => ({
+      id: `${id}@${device}`, actionUniqueId: id, deviceIdentifier: device, action: 'cashbox', data: {}, sessionId: id, state, createdAt: at, updatedAt: at,
+    });
+    await db.put('jobs', job('was-running', 'running', 1));
+    await db.put('jobs', job('q2', 'queued', 3));
+    await db.put('jobs', job('q1', 'queued', 2));
+    const delivered: ResultMessage[] = [];
+    const { store, router } = routerOn(db, drawer, delivered);
+    await store.load();
+    await router.resume();
+    await until(() => delivered.length === 3);
+    expect(delivered.map((d) => d.session_id)).to.deep.equal(['was-running', 'q1', 'q2']);
+    expect(delivered[0]).to.include({ status: 'error', result: INTERRUPTED_MESSAGE });
+    expect(drawer.runs.has('was-running')).to.equal(false);
+    expect((await db.get('jobs', `was-running@${device}`))?.state).to.equal('uncertain');
+  });
+});
+
+describe('outbox (IndexedDB)', () => {
+  afterEach(async () => {
+    for (const db of dbs) {
+      db.close();
+      indexedDB.deleteDatabase(db.name);
+    }
+    dbs = [];
+  });
+
+  it('keeps messages through network loss and a reload and sends them once, in order', async () => {
+    const name = `iot-outbox-${crypto.randomUUID()}`;
+    const sent: number[] = [];
+    let down = true;
+    const send = async (body: unknown) => {
+      if (down) throw new TypeError('Failed to fetch');
+      sent.push((body as { n: number }).n);
+    };
+    const first = new Outbox(await open(name), { send, log, retryMinMs: 20 });
+    await first.load();
+    first.setEnabled(true);
+    for (let n = 0; n < 5; n++) await first.append({ n });
+    await until(() => first.lastError !== '');
+    expect(first.pending).to.equal(5);
+    first.setEnabled(false);
+    dbs[0].close();
+
+    down = false;
+    const second = new Outbox(await open(name), { send, log, retryMinMs: 20 });
+    await second.load();
+    expect(second.pending).to.equal(5);
+    second.setEnabled(true);
+    await second.append({ n: 5 });
+    await until(() => second.pending === 0);
+    expect(sent).to.deep.equal([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('drops a message the server refuses for good and expired events, and goes on', async () => {
+    const sent: string[] = [];
+    const outbox = new Outbox(await open(`iot-outbox-${crypto.randomUUID()}`), {
+      send: async (body) => {
+        const tag = (body as { tag: string }).tag;
+        if (tag === 'refused') throw new Undeliverable('HTTP 400');
+        sent.push(tag);
+      },
+      log,
+    });
+    await outbox.load();
+    await outbox.append({ tag: 'a' });
+    await outbox.append({ tag: 'refused' });
+    await outbox.append({ tag: 'old weight' }, Date.now() - 1);
+    await outbox.append({ tag: 'b' });
+    outbox.setEnabled(true);
+    await until(() => outbox.pending === 0);
+    expect(sent).to.deep.equal(['a', 'b']);
+  });
+});
