@@ -13,6 +13,8 @@ export type ServiceWorkerHandle = Pick<Workbox, 'addEventListener' | 'register' 
  */
 export class UpdateController extends EventTarget {
   state: UpdateState = 'current';
+  /** True once the service worker is registered and new versions are being watched for. */
+  watching = false;
   constructor(
     private readonly wb: ServiceWorkerHandle,
     private readonly policy: { automatic(): boolean; whenIdle(): Promise<void> | null },
@@ -38,6 +40,7 @@ export class UpdateController extends EventTarget {
 
   async register(): Promise<void> {
     await this.wb.register();
+    this.watching = true;
     setInterval(() => void this.wb.update(), UPDATE_CHECK_INTERVAL_MS);
   }
 

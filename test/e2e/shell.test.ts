@@ -37,7 +37,31 @@ describe('the installable, offline hub shell', () => {
       await page.reload();
       await hubState(page, 'ready');
       assert.equal(await page.locator('[data-test=identifier]').textContent(), identifier, 'same hub, same identifier, offline');
+      const odooAnswer = await page.evaluate(() =>
+        fetch('/web/webclient/version_info', { method: 'POST', body: '{}' }).then((r) => `answered ${r.status}`, (e: Error) => e.name));
+      assert.equal(odooAnswer, 'TypeError', 'Odoo paths are never answered from a cache');
       assert.match((await page.locator('[data-test=version]').textContent()) ?? '', /^B\d+\.\d+\.\d+-19\.0/);
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  });
+
+  it('shows and downloads its logs', async () => {
+    const server = await startHubServer();
+    const context = await browser.newContext({ acceptDownloads: true });
+    try {
+      const page = await context.newPage();
+      await page.goto(server.url);
+      await hubState(page, 'ready');
+      await page.locator('[data-test=show-logs]').click();
+      await page.locator('[data-test=log-lines]').getByText(/INFO \[hub\] hub [0-9a-f]{16} started/).waitFor({ timeout: READY });
+      const download = page.waitForEvent('download', { timeout: READY });
+      await page.getByRole('button', { name: 'Download logs' }).click();
+      const file = await download;
+      assert.match(file.suggestedFilename(), /^browser-iot-hub-.*\.log$/);
+      const { readFile } = await import('node:fs/promises');
+      assert.match(await readFile((await file.path())!, 'utf8'), /INFO \[hub\] hub [0-9a-f]{16} started, version B/);
     } finally {
       await context.close();
       await server.close();
@@ -101,20 +125,30 @@ describe('the installable, offline hub shell', () => {
     const server = await startHubServer({ distDir: dist });
     const context = await browser.newContext();
     const publishNewVersion = (n: number) => appendFileSync(join(dist, 'sw.js'), `\n// release ${n}\n`);
-    const checkForUpdate = (page: Page) => page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
+    // The update may reload the page before `evaluate` returns: that is the expected outcome.
+    const checkForUpdate = (page: Page) =>
+      page.evaluate(async () => void (await navigator.serviceWorker.getRegistration())!.update()).catch((e: Error) => {
+        if (!/context was destroyed/.test(e.message)) throw e;
+      });
     try {
       const page = await context.newPage();
       await page.goto(server.url);
       await hubState(page, 'ready');
       await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: READY });
+      const watching = () => page.waitForFunction(() => (document.querySelector('hub-app') as unknown as { updates: { watching: boolean } }).updates.watching, null, { timeout: READY });
+      await watching();
 
       publishNewVersion(1);
       const reloaded = page.waitForEvent('load', { timeout: READY });
       await checkForUpdate(page);
       await reloaded;
       await hubState(page, 'ready');
+      await watching();
 
       await page.locator('[data-test=auto-update]').uncheck();
+      // The switch is saved by the worker; the next version must find it off.
+      await page.waitForFunction(() => (document.querySelector('hub-app') as unknown as { snapshot: { settings: { autoUpdate: boolean } } })
+        .snapshot.settings.autoUpdate === false, null, { timeout: READY });
       publishNewVersion(2);
       await checkForUpdate(page);
       await page.getByRole('button', { name: 'Update now' }).waitFor({ timeout: READY });
