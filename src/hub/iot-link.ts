@@ -8,6 +8,7 @@ import { describeError, type Logger } from './logger.ts';
 import { JobStore } from './job-store.ts';
 import { Outbox, Undeliverable } from './outbox.ts';
 import { ActionRouter } from './router.ts';
+import { backoffDelay } from './backoff.ts';
 import { parseConnectionToken, TokenError, type ConnectionToken } from '../odoo/iot/token.ts';
 import { register, RegistrationError, setupBody, setupDevices } from '../odoo/iot/registration.ts';
 import { BusClient, type BusState } from '../odoo/iot/bus-client.ts';
@@ -45,6 +46,8 @@ export interface IotLinkTiming {
   busReconnectMinMs?: number;
   registrationRetryMs?: number;
   outboxRetryMinMs?: number;
+  /** The longest wait between two tries to reach the server (bus, outbox, registration). */
+  retryMaxMs?: number;
 }
 
 export interface IotLinkDeps {
@@ -133,6 +136,7 @@ export class IotLink {
       log: deps.logger.scope('outbox'),
       onChange: () => this.changed(),
       retryMinMs: deps.timing?.outboxRetryMinMs,
+      retryMaxMs: deps.timing?.retryMaxMs,
     });
     this.router = new ActionRouter({
       store: this.store,
@@ -377,8 +381,10 @@ export class IotLink {
       this.outbox.setEnabled(false);
     } else {
       this.registration = { state: 'retrying', message };
-      const base = this.deps.timing?.registrationRetryMs ?? REGISTRATION_RETRY_MS;
-      const delay = Math.min(REGISTRATION_RETRY_MAX_MS, base * 2 ** this.registrationFailures++);
+      const delay = backoffDelay(this.registrationFailures++, {
+        minMs: this.deps.timing?.registrationRetryMs ?? REGISTRATION_RETRY_MS,
+        maxMs: this.deps.timing?.retryMaxMs ?? REGISTRATION_RETRY_MAX_MS,
+      });
       this.registrationRetry = setTimeout(() => void this.registerNow(), delay);
     }
     this.changed();
@@ -404,6 +410,7 @@ export class IotLink {
       log: this.deps.logger.scope('bus'),
       fetch: this.deps.fetch,
       reconnectMinMs: this.deps.timing?.busReconnectMinMs,
+      reconnectMaxMs: this.deps.timing?.retryMaxMs,
     });
     this.bus.start();
   }

@@ -2,6 +2,7 @@ import type { HubDb } from '../store/db.ts';
 import type { JobRecord, OutboxRecord } from '../store/schema.ts';
 import type { ScopedLogger } from './logger.ts';
 import { describeError } from './logger.ts';
+import { backoffDelay } from './backoff.ts';
 
 /**
  * Results and device events on their way to Odoo (`/iot/box/send_websocket`). Every message is
@@ -123,9 +124,7 @@ export class Outbox {
   }
 
   private scheduleRetry(error: unknown): void {
-    const min = this.options.retryMinMs ?? 500;
-    const max = this.options.retryMaxMs ?? 30_000;
-    const delay = Math.min(max, min * 2 ** this.failures) * (0.5 + Math.random() / 2);
+    const delay = backoffDelay(this.failures, { minMs: this.options.retryMinMs ?? 500, maxMs: this.options.retryMaxMs ?? 30_000 });
     this.failures++;
     this.lastError = describeError(error);
     if (this.failures === 1) this.options.log.warning(`results wait in the outbox: ${this.lastError}`);

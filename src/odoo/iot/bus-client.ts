@@ -6,6 +6,7 @@
 import { describeError, type ScopedLogger } from '../../hub/logger.ts';
 import { parseBusFrame, type Notification } from './messages.ts';
 import { fetchWorkerVersion, openLoginPage } from './session-info.ts';
+import { backoffDelay } from '../../hub/backoff.ts';
 
 export const WEBSOCKET_PATH = '/websocket';
 /** websocket.py: a browser whose worker version differs is closed at once with this reason. */
@@ -176,10 +177,8 @@ export class BusClient {
 
   private retry(reason: string): void {
     if (this.stopped) return;
-    const min = this.options.reconnectMinMs ?? 500;
-    const max = this.options.reconnectMaxMs ?? 30_000;
-    // Exponential backoff with jitter so that many hubs do not come back in the same instant.
-    const delay = Math.min(max, min * 2 ** this.attempts) * (0.5 + Math.random() / 2);
+    // Full jitter: many hubs that lost the same server do not come back in the same instant.
+    const delay = backoffDelay(this.attempts, { minMs: this.options.reconnectMinMs ?? 500, maxMs: this.options.reconnectMaxMs ?? 30_000 });
     this.attempts++;
     this.options.log.info(`${reason}; reconnecting in ${(delay / 1000).toFixed(1)} s`);
     this.reconnectSoon(delay, reason);
