@@ -1,13 +1,28 @@
 // The RPC simulator in its own process for bench/groups/rpc.ts, so the server does not share the
 // client's event loop. Prints its URL on the first line of stdout; stops when stdin closes.
-import { startRpcSimulator } from '../../test/support/odoo-simulator.ts';
+// argv: <api key> <service ms>. Every call waits `service ms` before it is answered, without
+// blocking other calls, as a real Odoo spends a few milliseconds in the ORM and PostgreSQL per
+// read while its other workers serve other calls; with 0 the pool can only show overhead.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SimulatorHttp } from '../../server/simulator/http-app.ts';
+import { installRpc, createRpcState } from '../../server/simulator/rpc/index.ts';
 
-const apiKey = process.argv[2];
-const sim = await startRpcSimulator([{ login: 'admin', password: 'admin', apiKeys: [apiKey] }]);
-sim.state.registry.register('product.product', {
+const [apiKey, serviceMsArg] = process.argv.slice(2);
+const serviceMs = Number(serviceMsArg ?? 0);
+const http = new SimulatorHttp();
+if (serviceMs > 0) {
+  http.route(async () => {
+    await sleep(serviceMs);
+    return false;
+  });
+}
+const state = createRpcState({ database: 'shop', users: [{ login: 'admin', password: 'admin', apiKeys: [apiKey] }] });
+installRpc(http, state);
+state.registry.register('product.product', {
   fields: { name: '', list_price: 0, barcode: '' },
   records: Array.from({ length: 50 }, (_, i) => ({ name: `Product ${i}`, list_price: i * 1.5, barcode: String(1_000_000 + i) })),
 });
-process.stdout.write(`${sim.url}\n`);
+const url = await http.listen(0, '127.0.0.1');
+process.stdout.write(`${url}\n`);
 process.stdin.resume();
-process.stdin.on('end', () => void sim.close().then(() => process.exit(0)));
+process.stdin.on('end', () => void http.close().then(() => process.exit(0)));
