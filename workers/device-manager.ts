@@ -64,6 +64,8 @@ export class DeviceManager {
   private readonly listeners = new Set<() => void>();
   private readonly eventListeners = new Set<DeviceEventListener>();
   private readonly unsubscribers: Array<() => void> = [];
+  /** Ordinals already given to a handle: reopened with new settings, a device keeps its identifier. */
+  private readonly ordinals = new WeakMap<Handle, Map<string, number>>();
 
   constructor(
     private readonly sources: DeviceSources,
@@ -134,6 +136,20 @@ export class DeviceManager {
     return undefined;
   }
 
+  /**
+   * Closes a granted device and lets the drivers claim it again: its settings changed (name,
+   * protocol, line settings). Returns false when no granted device has this identifier.
+   */
+  async reopen(identifier: string): Promise<boolean> {
+    for (const [handle, entry] of this.entries) {
+      if (entry.device?.description.identifier !== identifier) continue;
+      await this.detach(handle);
+      await this.attach(entry.transport, handle);
+      return true;
+    }
+    return false;
+  }
+
   async stop(): Promise<void> {
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     for (const handle of [...this.entries.keys()]) await this.detach(handle);
@@ -160,10 +176,11 @@ export class DeviceManager {
     if (this.entries.has(handle)) return;
     const entry: Entry = { transport, info: describeHandle(transport, handle), device: null, problem: null, unsubscribe: null };
     this.entries.set(handle, entry);
+    const context = this.contextFor(handle);
     for (const factory of this.factories) {
       if (factory.transport !== transport) continue;
       try {
-        entry.device = await factory.open(handle, this.context);
+        entry.device = await factory.open(handle, context);
       } catch (error) {
         entry.problem = `${factory.name}: ${describeError(error)}`;
         this.context.log.warning(`${entry.info.label}: ${entry.problem}`);
@@ -178,6 +195,21 @@ export class DeviceManager {
     }
     if (!entry.device && !entry.problem) entry.problem = 'no driver for this device yet';
     this.changed();
+  }
+
+  private contextFor(handle: Handle): DriverContext {
+    let given = this.ordinals.get(handle);
+    if (!given) this.ordinals.set(handle, (given = new Map()));
+    const known = given;
+    return {
+      ...this.context,
+      ordinal: (transport, vendorId, productId) => {
+        const key = `${transport}:${vendorId}:${productId}`;
+        let n = known.get(key);
+        if (n === undefined) known.set(key, (n = this.context.ordinal(transport, vendorId, productId)));
+        return n;
+      },
+    };
   }
 
   private async detach(handle: Handle): Promise<void> {

@@ -11,6 +11,9 @@ import { DeviceManager, type DeviceSources, type DriverFactory, type Transport }
 import { ConnectionsService } from './connections-service.ts';
 import { currentPageContext } from '../src/odoo/target.ts';
 import { IotLink, type IotLinkTiming, type LinkSnapshot } from '../src/hub/iot-link.ts';
+import { LocalDevices } from './local-devices.ts';
+import { cleanDeviceSettings, type DeviceSettings } from './device-settings.ts';
+import type { ScaleStatus } from './drivers/scale/reading.ts';
 
 declare const __HUB_VERSION__: string;
 declare const __BUILD_HASH__: string;
@@ -70,6 +73,7 @@ export class HubService {
   private devices!: DeviceManager;
   private connectionsService!: ConnectionsService;
   private iotLink!: IotLink;
+  private localDevices!: LocalDevices;
   private identity!: Identity;
   private settings!: HubSettings;
   private localServer: LocalServerInfo | null = null;
@@ -113,6 +117,13 @@ export class HubService {
     this.devices.onChange(() => this.changed());
     this.devices.onDeviceEvent((event) => this.keepEvent(event));
     await this.devices.start();
+    this.localDevices = new LocalDevices({
+      adopt: (device) => this.devices.adopt(device),
+      settingsFor: (identifier) => this.deviceSettings.get(identifier) ?? {},
+      saveSettings: (identifier, settings) => this.storeDeviceSettings(identifier, settings),
+      serverUrl: () => this.iotLink?.snapshot().serverUrl ?? '',
+      log: this.logger.scope('devices'),
+    });
     this.iotLink = new IotLink({
       db: this.db, logger: this.logger, activity: this.activity, devices: this.devices,
       identity: () => this.identity, hubName: () => this.settings.hubName, pairingProxyUrl: () => this.settings.pairingProxyUrl,
@@ -150,6 +161,34 @@ export class HubService {
   /** The IoT link with Odoo (comlink proxies `api.link.configure(token)` and the rest). */
   get link(): IotLink {
     return this.iotLink;
+  }
+
+  /** The hub's own devices: keyboard-mode scanner, camera, display window (`api.local.*`). */
+  get local(): LocalDevices {
+    return this.localDevices;
+  }
+
+  /** What the homepage's settings form shows for one device. */
+  deviceSettingsOf(identifier: string): DeviceSettings {
+    return { ...(this.deviceSettings.get(identifier) ?? {}) };
+  }
+
+  /** Saves a device's settings (checked) and opens the device again with them. */
+  async saveDeviceSettings(identifier: string, settings: DeviceSettings): Promise<void> {
+    const clean = cleanDeviceSettings(settings);
+    const enabled = this.deviceSettings.get(identifier)?.enabled;
+    if (typeof enabled === 'boolean' && clean.enabled === undefined) clean.enabled = enabled;
+    await this.storeDeviceSettings(identifier, clean);
+    this.log.info(`settings of ${identifier} saved`);
+    if (!(await this.localDevices.reopen(identifier))) await this.devices.reopen(identifier);
+    this.changed();
+    this.iotLink.checkRegistration();
+  }
+
+  /** A scale's weight for the homepage (never an event to Odoo, never in the way of continuous reading). */
+  async scaleReading(identifier: string): Promise<{ weight: number; status: ScaleStatus } | null> {
+    const device = this.devices.get(identifier) as { current?: () => Promise<{ weight: number; status: ScaleStatus }> } | undefined;
+    return device?.current ? device.current() : null;
   }
 
   /** `listener` is a comlink proxy when called from the window. */
@@ -199,6 +238,7 @@ export class HubService {
   async stop(): Promise<void> {
     this.connectionsService?.stop();
     this.iotLink?.stop();
+    await this.localDevices?.stop();
     await this.devices?.stop();
     this.db?.close();
   }
@@ -213,6 +253,11 @@ export class HubService {
         this.log.debug(`listener dropped: ${describeError(error)}`);
       }
     }
+  }
+
+  private async storeDeviceSettings(identifier: string, settings: DeviceSettings): Promise<void> {
+    await this.db.put('devices', { identifier, name: typeof settings.name === 'string' ? settings.name : undefined, settings, lastSeen: Date.now() });
+    this.deviceSettings.set(identifier, settings);
   }
 
   private keepEvent(event: DeviceEvent): void {

@@ -43,22 +43,21 @@ export class BurstDetector {
 }
 
 /**
- * Listens to the hub window's key events. `event.key` already carries the character the OS
- * layout produced; the layout setting (`update_layout`) matters only when the OS layout and
- * the scanner's differ, which `remap` corrects.
+ * Listens to the hub window's key events and hands each burst to `onScan` as typed. `event.key`
+ * already carries the character the OS layout produced; the worker's keyboard scanner device
+ * corrects it with the layout setting (`update_layout`) when the scanner's layout differs.
  */
 export class KeyboardScanner {
   private readonly detector: BurstDetector;
   private readonly onKey = (event: KeyboardEvent) => {
     if (isEditable(event.composedPath()[0])) return;
     const scan = this.detector.key({ key: event.key, time: event.timeStamp });
-    if (scan !== null) this.onScan(this.remap(scan));
+    if (scan !== null) this.onScan(scan);
   };
 
   constructor(
     private readonly target: EventTarget,
     private readonly onScan: (text: string) => void,
-    private readonly remap: (text: string) => string = (t) => t,
     options?: BurstOptions,
   ) {
     this.detector = new BurstDetector(options);
@@ -73,18 +72,4 @@ export class KeyboardScanner {
 function isEditable(target: EventTarget | undefined): boolean {
   if (!(target instanceof HTMLElement)) return false;
   return target.isContentEditable || target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
-}
-
-/**
- * A scanner set to AZERTY typed on a QWERTY system (or the reverse) swaps these characters;
- * digits on AZERTY need Shift, which scanners send, so the common case is letters.
- */
-const AZERTY_FROM_QWERTY: Record<string, string> = { a: 'q', q: 'a', z: 'w', w: 'z', A: 'Q', Q: 'A', Z: 'W', W: 'Z', m: ',', ';': 'm', M: '?', ':': 'M' };
-const QWERTZ_FROM_QWERTY: Record<string, string> = { y: 'z', z: 'y', Y: 'Z', Z: 'Y' };
-
-/** Corrects a scan typed with the scanner's layout `scanner` but read with the OS's `us` layout. */
-export function layoutRemap(scannerLayout: string): (text: string) => string {
-  const table = scannerLayout === 'fr' || scannerLayout === 'be' ? AZERTY_FROM_QWERTY : scannerLayout === 'de' || scannerLayout === 'ch' ? QWERTZ_FROM_QWERTY : null;
-  if (!table) return (t) => t;
-  return (text) => [...text].map((c) => table[c] ?? c).join('');
 }

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { BurstDetector, layoutRemap } from '../../../src/app/keyboard-scanner.ts';
+import { BurstDetector } from '../../../src/app/keyboard-scanner.ts';
+import { layoutRemap } from '../../../workers/drivers/scanner/keyboard-layout.ts';
 
 function typeAt(detector: BurstDetector, text: string, msPerKey: number, start = 0): Array<string | null> {
   const keys = [...text, 'Enter'];

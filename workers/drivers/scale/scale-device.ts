@@ -81,6 +81,16 @@ export class ScaleDevice implements Device {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * The weight for the hub's homepage, without touching what continuous reading compares with:
+   * measured now when idle, the polled value while reading, the last one for manual-only scales
+   * (an Adam beeps on every request).
+   */
+  async current(): Promise<{ weight: number; status: ScaleStatus }> {
+    if (this.reading || this.link.manualOnly || this.closed) return { ...this.last };
+    return { ...(await this.measure()) };
+  }
+
   get isReading(): boolean {
     return this.reading;
   }
