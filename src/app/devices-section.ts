@@ -1,6 +1,11 @@
 import { LitElement, html } from 'lit';
 import { sectionStyles } from './styles.ts';
 import './last-print.ts';
+import './scale-weight.ts';
+import './scan-log.ts';
+import './device-settings-form.ts';
+import './local-devices-controls.ts';
+import { noteDeviceRequest } from './window-facts.ts';
 import type { HubRef, HubSnapshot } from './hub-api.ts';
 
 type Chooser = 'usb' | 'serial' | 'hid';
@@ -32,7 +37,10 @@ export class DevicesSection extends LitElement {
         ${devices.map((d) => html`<li><b>${d.name}</b> — ${d.type}${d.subtype ? ` (${d.subtype})` : ''}, ${d.connection}
           <span class="value">${d.identifier}</span>
           ${d.type === 'printer' ? html`<hub-last-print .hub=${this.hub} identifier=${d.identifier}
-            .stamp=${this.snapshot?.recentEvents[d.identifier]?.at(-1)?.time ?? 0}></hub-last-print>` : ''}</li>`)}
+            .stamp=${this.snapshot?.recentEvents[d.identifier]?.at(-1)?.time ?? 0}></hub-last-print>` : ''}
+          ${d.type === 'scale' ? html`<div><hub-scale-weight .hub=${this.hub} identifier=${d.identifier}></hub-scale-weight></div>` : ''}
+          ${d.type === 'scanner' || d.type === 'camera' ? html`<hub-scan-log .events=${this.snapshot?.recentEvents[d.identifier] ?? []}></hub-scan-log>` : ''}
+          <hub-device-settings .hub=${this.hub} .device=${d}></hub-device-settings></li>`)}
         ${unclaimed.map((d) => html`<li>${d.label} <span class="value">${hex(d.vendorId)}:${hex(d.productId)}</span>
           <span class="muted">${d.problem}</span></li>`)}
       </ul>
@@ -42,6 +50,7 @@ export class DevicesSection extends LitElement {
             @click=${() => this.choose(kind)}>${CHOOSER_LABELS[kind]}</button>`)}
       </div>
       ${this.problem ? html`<div class="bad">${this.problem}</div>` : ''}
+      <hub-local-devices .hub=${this.hub} .snapshot=${this.snapshot}></hub-local-devices>
     `;
   }
 
@@ -52,10 +61,12 @@ export class DevicesSection extends LitElement {
       else if (kind === 'serial') await navigator.serial.requestPort({});
       else await navigator.hid.requestDevice({ filters: [] });
     } catch (error) {
+      noteDeviceRequest(kind, error);
       // Closing the chooser without picking is not a problem worth showing.
       if ((error as DOMException).name !== 'NotFoundError') this.problem = `Could not add the device: ${(error as Error).message}`;
       return;
     }
+    noteDeviceRequest(kind, null);
     await this.hub?.api.rescanDevices();
   }
 }

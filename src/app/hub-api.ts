@@ -1,5 +1,6 @@
 import type { Remote } from 'comlink';
 import type { HubService, HubSnapshot } from '../../workers/hub-service.ts';
+import type { WindowDevices } from './window-devices.ts';
 
 /** The worker's hub as the window sees it (a comlink proxy). */
 export type HubApi = Remote<HubService>;
@@ -10,6 +11,8 @@ export type HubApi = Remote<HubService>;
  */
 export interface HubRef {
   readonly api: HubApi;
+  /** The window's half of the hub's own devices (camera capture, display window), in the hub window only. */
+  readonly local?: WindowDevices;
 }
 
 export type { HubSnapshot };

@@ -13,6 +13,7 @@ import './odoo-section.ts';
 import './pairing-section.ts';
 import './queue-section.ts';
 import { RtcHost } from '../rtc/rtc-host.ts';
+import { WindowDevices } from './window-devices.ts';
 
 export type AppRole = 'starting' | 'hub' | 'viewer';
 
@@ -38,6 +39,7 @@ export class HubApp extends LitElement {
   onTakeOver: (() => void) | null = null;
   private worker: Worker | null = null;
   private rtc: RtcHost | null = null;
+  private windowDevices: WindowDevices | null = null;
 
   constructor() {
     super();
@@ -57,13 +59,16 @@ export class HubApp extends LitElement {
       // WebRTC lives in the window: the worker hands offers over and sends results through it.
       this.rtc = new RtcHost(api.link);
       await api.link.attachWindow(Comlink.proxy(this.rtc));
+      // Key events, the camera and the display window exist only here: the worker's own devices ask this window.
+      this.windowDevices = new WindowDevices(api);
+      await this.windowDevices.attach();
     } catch (error) {
       this.worker.terminate();
       this.worker = null;
       this.error = `The hub could not start in this window: ${(error as Error).message}`;
       throw error;
     }
-    this.hub = { api };
+    this.hub = { api, local: this.windowDevices ?? undefined };
     this.role = 'hub';
   }
 
@@ -71,6 +76,8 @@ export class HubApp extends LitElement {
   stopHub(): void {
     this.rtc?.close();
     this.rtc = null;
+    void this.windowDevices?.stop();
+    this.windowDevices = null;
     this.worker?.terminate();
     this.worker = null;
     this.hub = null;

@@ -28,6 +28,8 @@ export interface ActionRequest {
   data: Record<string, unknown>;
   sessionId: string;
   actionUniqueId: string | null;
+  /** Long jobs report how far they got (a printer: bytes the transport took of the whole stream). */
+  onProgress?(done: number, total: number): void;
 }
 
 /** What a driver answers; the router turns it into the result Odoo expects (odoo-iot.md §5, §7). */

@@ -87,8 +87,8 @@ export class UsbPrinterChannel {
     return new UsbPrinterChannel(device, printer, options.chunkTimeoutMs ?? USB_CHUNK_TIMEOUT_MS);
   }
 
-  /** Writes in chunks of at most 16 KiB, awaiting each. */
-  async write(bytes: Uint8Array): Promise<void> {
+  /** Writes in chunks of at most 16 KiB, awaiting each; `onProgress` hears the bytes taken so far. */
+  async write(bytes: Uint8Array, onProgress?: (sent: number, total: number) => void): Promise<void> {
     for (let offset = 0; offset < bytes.length; offset += USB_WRITE_CHUNK) {
       const chunk = bytes.subarray(offset, offset + USB_WRITE_CHUNK);
       const result = await this.guard(this.device.transferOut(this.printer.outEndpoint, chunk as Uint8Array<ArrayBuffer>), this.chunkTimeoutMs, 'send data to the printer');
@@ -97,6 +97,7 @@ export class UsbPrinterChannel {
         throw new UsbTransportError('stalled', 'the printer refused the data (endpoint stalled)');
       }
       if (result.bytesWritten !== chunk.length) throw new UsbTransportError('failed', `the printer took ${result.bytesWritten} of ${chunk.length} bytes`);
+      onProgress?.(offset + chunk.length, bytes.length);
     }
   }
 

@@ -51,6 +51,8 @@ export class PrinterDevice implements Device, LastPrintSource {
   private lastStatus: string | null = null;
   private lastPrint: Bitmap | null = null;
   private closed = false;
+  /** The running job's progress listener (jobs run one at a time). */
+  private onProgress: ActionRequest['onProgress'];
 
   constructor(options: PrinterDeviceOptions) {
     this.description = options.description;
@@ -88,6 +90,7 @@ export class PrinterDevice implements Device, LastPrintSource {
     try {
       if (this.closed) throw new JobError('ERROR_UNREACHABLE', 'the printer is disconnected');
       signal.throwIfAborted();
+      this.onProgress = request.onProgress;
       switch (request.action) {
         case 'print_receipt':
           return await this.printReceipt(request.data, signal);
@@ -102,6 +105,8 @@ export class PrinterDevice implements Device, LastPrintSource {
       }
     } catch (error) {
       return this.failure(error);
+    } finally {
+      this.onProgress = undefined;
     }
   }
 
@@ -159,19 +164,19 @@ export class PrinterDevice implements Device, LastPrintSource {
   private async print(bytes: Uint8Array, signal: AbortSignal): Promise<void> {
     const before = await this.checkStatus();
     if (before?.status === 'error') throw new JobError(before.message as PrinterMessage, `the printer reports ${before.message}`);
-    await this.send(bytes, signal);
+    await this.send(bytes, signal, this.onProgress);
     const after = await this.checkStatus();
     if (after?.status === 'error') throw new JobError(after.message as PrinterMessage, `the printer reports ${after.message} after printing`);
   }
 
-  private async send(bytes: Uint8Array, signal: AbortSignal): Promise<void> {
+  private async send(bytes: Uint8Array, signal: AbortSignal, onProgress?: ActionRequest['onProgress']): Promise<void> {
     let onAbort!: () => void;
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => reject(new JobError('ERROR_FAILED', 'the job was cancelled'));
       signal.addEventListener('abort', onAbort, { once: true });
     });
     try {
-      await Promise.race([this.link.write(bytes), aborted]);
+      await Promise.race([this.link.write(bytes, onProgress), aborted]);
     } finally {
       signal.removeEventListener('abort', onAbort);
     }

@@ -3,7 +3,8 @@ import { UsbTransportError, type UsbPrinterChannel } from '../../transports/usb.
 
 /** How a printer is reached, whatever the transport: the driver's only view of it. */
 export interface PrinterLink {
-  write(bytes: Uint8Array): Promise<void>;
+  /** `onProgress` hears how many bytes the printer took so far, chunk by chunk. */
+  write(bytes: Uint8Array, onProgress?: (sent: number, total: number) => void): Promise<void>;
   /** Up to `maxBytes`, empty after `timeoutMs` (or at once when the printer cannot answer). */
   read(maxBytes: number, timeoutMs: number): Promise<Uint8Array>;
   /** The printer went away: pending and later operations fail at once. */
@@ -29,7 +30,7 @@ export function usbLink(channel: UsbPrinterChannel): PrinterLink {
   };
   return {
     canAnswer: channel.printer.inEndpoint !== null,
-    write: (bytes) => channel.write(bytes).catch((error) => Promise.reject(mapped(error))),
+    write: (bytes, onProgress) => channel.write(bytes, onProgress).catch((error) => Promise.reject(mapped(error))),
     read: (maxBytes, timeoutMs) => channel.read(maxBytes, timeoutMs).catch((error) => Promise.reject(mapped(error))),
     lost: () => channel.markDisconnected(),
     close: () => channel.close(),
@@ -60,9 +61,10 @@ export function serialLink(channel: SerialChannel, baudRate: number): PrinterLin
   };
   return {
     canAnswer: true,
-    async write(bytes) {
+    async write(bytes, onProgress) {
       for (let offset = 0; offset < bytes.length; offset += SERIAL_CHUNK) {
         await guarded(channel.write(bytes.subarray(offset, offset + SERIAL_CHUNK)), chunkTimeoutMs, 'write');
+        onProgress?.(Math.min(bytes.length, offset + SERIAL_CHUNK), bytes.length);
       }
     },
     read: (maxBytes, timeoutMs) => guarded(channel.read(maxBytes, timeoutMs), null, 'read'),

@@ -1,0 +1,97 @@
+import { LitElement, html, css } from 'lit';
+import type { HubRef, HubSnapshot } from './hub-api.ts';
+import { SERIAL_PROTOCOLS } from '../../workers/drivers/serial-identity.ts';
+import { KEYBOARD_LAYOUTS } from '../../workers/drivers/scanner/scan-outcome.ts';
+import { BAUD_RATES } from '../../workers/device-settings.ts';
+
+type Description = HubSnapshot['devices'][number];
+type Settings = Record<string, string | number | boolean>;
+
+const PROTOCOL_LABELS: Record<(typeof SERIAL_PROTOCOLS)[number], string> = {
+  auto: 'Detect (Toledo, then Adam)', toledo_8217: 'Mettler-Toledo 8217 scale', adam: 'Adam Equipment scale',
+  serial_scanner: 'Barcode scanner', pole_display: 'Customer pole display (Epson DM-D)', none: 'Nothing (leave the port alone)',
+};
+
+/**
+ * One device's settings (name, serial protocol and line, keyboard layout, Odoo serie, camera
+ * formats), saved in the hub's devices store; the hub then opens the device again with them.
+ */
+export class DeviceSettingsForm extends LitElement {
+  static properties = { hub: { attribute: false }, device: { attribute: false }, settings: { state: true }, message: { state: true }, open: { state: true } };
+  static styles = css`
+    form { display: grid; grid-template-columns: max-content 1fr; gap: 4px 10px; align-items: center; margin: 6px 0; max-width: 36em; }
+    label { color: #666; }
+    input, select { font: inherit; }
+    .bad { color: #d9534f; }
+    .ok { color: #28a745; }
+    button { font: inherit; padding: 2px 10px; border-radius: 4px; border: 1px solid #714b67; background: #fff; color: #714b67; cursor: pointer; }
+  `;
+  declare hub: HubRef | null;
+  declare device: Description | null;
+  declare settings: Settings;
+  declare message: { ok: boolean; text: string } | null;
+  declare open: boolean;
+
+  constructor() {
+    super();
+    this.hub = null;
+    this.device = null;
+    this.settings = {};
+    this.message = null;
+    this.open = false;
+  }
+
+  private async toggle() {
+    this.open = !this.open;
+    this.message = null;
+    if (this.open && this.hub && this.device) this.settings = await this.hub.api.deviceSettingsOf(this.device.identifier);
+  }
+
+  private async save(event: SubmitEvent) {
+    event.preventDefault();
+    if (!this.hub || !this.device) return;
+    const form = new FormData(event.target as HTMLFormElement);
+    const settings: Settings = {};
+    for (const [key, value] of form) if (typeof value === 'string') settings[key] = value;
+    try {
+      await this.hub.api.saveDeviceSettings(this.device.identifier, settings);
+      this.message = { ok: true, text: 'Saved; the device was opened again with these settings.' };
+    } catch (error) {
+      this.message = { ok: false, text: `Not saved: ${(error as Error).message}` };
+    }
+  }
+
+  render() {
+    const d = this.device;
+    if (!d) return '';
+    return html`<button data-test="device-settings" @click=${() => void this.toggle()}>${this.open ? 'Close settings' : 'Settings'}</button>
+      ${this.open ? html`<form data-test="device-settings-form" @submit=${(e: SubmitEvent) => void this.save(e)}>
+        <label for="name">Name</label><input id="name" name="name" maxlength="64" .value=${String(this.settings.name ?? '')} placeholder=${d.name}>
+        ${d.connection === 'serial' ? this.serialFields() : ''}
+        ${d.type === 'scanner' ? this.select('layout', 'Scanner keyboard layout', ['', ...KEYBOARD_LAYOUTS], (v) => v || 'Same as the system') : ''}
+        ${d.type === 'camera' ? html`<label for="formats">Barcode formats</label>
+          <input id="formats" name="formats" .value=${String(this.settings.formats ?? '')} placeholder="ean13,ean8,upca,code128,qrcode">` : ''}
+        ${d.type === 'scale' || d.type === 'scanner' || d.type === 'camera'
+          ? this.select('odooSerie', 'Odoo version', ['', '18', '19'], (v) => (v ? `${v}.0` : 'As the paired database')) : ''}
+        <span></span><span><button type="submit">Save</button></span>
+      </form>` : ''}
+      ${this.message ? html`<div class=${this.message.ok ? 'ok' : 'bad'} data-test="device-settings-message">${this.message.text}</div>` : ''}`;
+  }
+
+  private serialFields() {
+    return html`
+      ${this.select('protocol', 'Protocol', SERIAL_PROTOCOLS, (v) => PROTOCOL_LABELS[v as keyof typeof PROTOCOL_LABELS])}
+      ${this.select('baudRate', 'Baud rate', ['', ...BAUD_RATES.map(String)], (v) => v || "The protocol's")}
+      ${this.select('dataBits', 'Data bits', ['', '7', '8'], (v) => v || "The protocol's")}
+      ${this.select('parity', 'Parity', ['', 'none', 'even', 'odd'], (v) => v || "The protocol's")}
+      ${this.select('stopBits', 'Stop bits', ['', '1', '2'], (v) => v || "The protocol's")}`;
+  }
+
+  private select(name: string, label: string, values: readonly string[], text: (value: string) => string) {
+    const current = String(this.settings[name] ?? '');
+    return html`<label for=${name}>${label}</label><select id=${name} name=${name}>
+      ${values.map((v) => html`<option value=${v} ?selected=${v === current}>${text(v)}</option>`)}</select>`;
+  }
+}
+
+customElements.define('hub-device-settings', DeviceSettingsForm);
