@@ -44,14 +44,22 @@ interface Entry {
   info: GrantedDeviceInfo;
   device: Device | null;
   problem: string | null;
+  /** The root cause of the last refusal to open, for the troubleshooting checks. */
+  failure: DeviceFailureCause | null;
   unsubscribe: (() => void) | null;
+}
+
+/** Why opening a device failed, at the bottom of the error chain (a DOMException name such as SecurityError). */
+export interface DeviceFailureCause {
+  name: string;
+  message: string;
 }
 
 export type DeviceEventListener = (event: DeviceEvent) => void;
 
 export interface DeviceListing {
   devices: Device[];
-  unclaimed: Array<GrantedDeviceInfo & { problem: string | null }>;
+  unclaimed: Array<GrantedDeviceInfo & { problem: string | null; failure?: DeviceFailureCause | null }>;
 }
 
 /**
@@ -123,7 +131,7 @@ export class DeviceManager {
     const unclaimed: DeviceListing['unclaimed'] = [];
     for (const entry of this.entries.values()) {
       if (entry.device) devices.push(entry.device);
-      else unclaimed.push({ ...entry.info, problem: entry.problem });
+      else unclaimed.push({ ...entry.info, problem: entry.problem, failure: entry.failure });
     }
     return { devices, unclaimed };
   }
@@ -174,7 +182,7 @@ export class DeviceManager {
 
   private async attach(transport: Transport, handle: Handle): Promise<void> {
     if (this.entries.has(handle)) return;
-    const entry: Entry = { transport, info: describeHandle(transport, handle), device: null, problem: null, unsubscribe: null };
+    const entry: Entry = { transport, info: describeHandle(transport, handle), device: null, problem: null, failure: null, unsubscribe: null };
     this.entries.set(handle, entry);
     const context = this.contextFor(handle);
     for (const factory of this.factories) {
@@ -183,6 +191,7 @@ export class DeviceManager {
         entry.device = await factory.open(handle, context);
       } catch (error) {
         entry.problem = `${factory.name}: ${describeError(error)}`;
+        entry.failure = rootCause(error);
         this.context.log.warning(`${entry.info.label}: ${entry.problem}`);
       }
       if (entry.device) {
@@ -226,6 +235,15 @@ export class DeviceManager {
   private changed(): void {
     for (const listener of this.listeners) listener();
   }
+}
+
+/** The deepest `cause` names what the browser refused; the outer message says which step failed. */
+export function rootCause(error: unknown): DeviceFailureCause {
+  let root = error;
+  for (let depth = 0; depth < 8 && root instanceof Error && root.cause !== undefined; depth++) root = root.cause;
+  const outer = error instanceof Error ? error.message : String(error);
+  const inner = root instanceof Error ? root.message : String(root);
+  return { name: root instanceof Error ? root.name : 'Error', message: root === error || outer.includes(inner) ? outer : `${outer} (${inner})` };
 }
 
 function handleOf(event: Event): Handle {

@@ -11,6 +11,7 @@ import { DeviceManager, type DeviceSources, type DriverFactory, type Transport }
 import { ConnectionsService } from './connections-service.ts';
 import { currentPageContext } from '../src/odoo/target.ts';
 import { IotLink, type IotLinkTiming, type LinkSnapshot } from '../src/hub/iot-link.ts';
+import { TroubleshootingService } from './troubleshooting-service.ts';
 import { LocalDevices } from './local-devices.ts';
 import { cleanDeviceSettings, type DeviceSettings } from './device-settings.ts';
 import type { ScaleStatus } from './drivers/scale/reading.ts';
@@ -73,6 +74,7 @@ export class HubService {
   private devices!: DeviceManager;
   private connectionsService!: ConnectionsService;
   private iotLink!: IotLink;
+  private troubleshootingService!: TroubleshootingService;
   private localDevices!: LocalDevices;
   private identity!: Identity;
   private settings!: HubSettings;
@@ -130,6 +132,14 @@ export class HubService {
       onChange: () => this.changed(), fetch: this.options.fetch, timing: this.options.linkTiming,
     });
     await this.iotLink.start();
+    this.troubleshootingService = new TroubleshootingService({
+      logger: this.logger, subscribe: (listener) => this.subscribe(listener), fetch: this.options.fetch,
+      identity: () => this.identity, link: () => this.iotLink.snapshot(), localServer: () => this.localServer,
+      devices: () => {
+        const { devices, unclaimed } = this.devices.listing();
+        return { claimed: devices.map((d) => ({ transport: d.description.identifier.split('_')[0], name: d.description.name })), unclaimed };
+      },
+    });
     this.log.info(`hub ${this.identity.identifier} started, version ${this.identity.version}`);
     return this.snapshot();
   }
@@ -156,6 +166,11 @@ export class HubService {
   /** Outgoing Odoo connections (comlink proxies `api.connections.list()` and the rest). */
   get connections(): ConnectionsService {
     return this.connectionsService;
+  }
+
+  /** Live troubleshooting checks (comlink proxies `api.troubleshooting.run()` and the rest). */
+  get troubleshooting(): TroubleshootingService {
+    return this.troubleshootingService;
   }
 
   /** The IoT link with Odoo (comlink proxies `api.link.configure(token)` and the rest). */
@@ -237,6 +252,7 @@ export class HubService {
 
   async stop(): Promise<void> {
     this.connectionsService?.stop();
+    this.troubleshootingService?.stop();
     this.iotLink?.stop();
     await this.localDevices?.stop();
     await this.devices?.stop();

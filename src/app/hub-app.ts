@@ -12,6 +12,7 @@ import './not-yet-section.ts';
 import './odoo-section.ts';
 import './pairing-section.ts';
 import './queue-section.ts';
+import './troubleshooting-section.ts';
 import { RtcHost } from '../rtc/rtc-host.ts';
 import { WindowDevices } from './window-devices.ts';
 
@@ -108,6 +109,7 @@ export class HubApp extends LitElement {
       <hub-devices-section .snapshot=${this.snapshot} .hub=${this.hub}></hub-devices-section>
       <hub-connections-section .hub=${this.hub} .snapshot=${this.snapshot}></hub-connections-section>
       <hub-queue-section .snapshot=${this.snapshot}></hub-queue-section>
+      <hub-troubleshooting-section .hub=${this.hub} .snapshot=${this.snapshot}></hub-troubleshooting-section>
       <hub-logs-section .hub=${this.hub}></hub-logs-section>
       <hub-update-section .controller=${this.updates} .automatic=${this.snapshot?.settings.autoUpdate ?? true}
         @auto-update-change=${(e: CustomEvent<boolean>) => void this.hub?.api.setSetting('autoUpdate', e.detail)}></hub-update-section>

@@ -76,13 +76,18 @@ export class UsbPrinterChannel {
   static async open(device: USBDevice, options: { chunkTimeoutMs?: number } = {}): Promise<UsbPrinterChannel> {
     const printer = findPrinterInterface(device);
     if (!printer) throw new UsbTransportError('no_printer_interface', 'the device has no USB printer-class interface with a bulk OUT endpoint');
+    // The step goes into the error: a refused open (permissions, udev) and a refused claim (an OS
+    // driver holds the interface) have different fixes.
+    let step = 'open the printer';
     try {
       if (!device.opened) await device.open();
+      step = 'select the printer configuration';
       if (device.configuration?.configurationValue !== printer.configurationValue) await device.selectConfiguration(printer.configurationValue);
+      step = 'claim the printer interface';
       await device.claimInterface(printer.interfaceNumber);
       if (printer.alternateSetting !== 0) await device.selectAlternateInterface(printer.interfaceNumber, printer.alternateSetting);
     } catch (error) {
-      throw mapUsbError(error, 'open the printer');
+      throw mapUsbError(error, step);
     }
     return new UsbPrinterChannel(device, printer, options.chunkTimeoutMs ?? USB_CHUNK_TIMEOUT_MS);
   }
