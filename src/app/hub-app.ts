@@ -108,7 +108,7 @@ export class HubApp extends LitElement {
       <hub-pairing-section .snapshot=${this.snapshot} .hub=${this.hub}></hub-pairing-section>
       <hub-devices-section .snapshot=${this.snapshot} .hub=${this.hub}></hub-devices-section>
       <hub-connections-section .hub=${this.hub} .snapshot=${this.snapshot}></hub-connections-section>
-      <hub-queue-section .snapshot=${this.snapshot}></hub-queue-section>
+      <hub-queue-section .snapshot=${this.snapshot} .hub=${this.hub}></hub-queue-section>
       <hub-troubleshooting-section .hub=${this.hub} .snapshot=${this.snapshot}></hub-troubleshooting-section>
       <hub-logs-section .hub=${this.hub}></hub-logs-section>
       <hub-update-section .controller=${this.updates} .automatic=${this.snapshot?.settings.autoUpdate ?? true}

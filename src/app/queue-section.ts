@@ -1,42 +1,132 @@
-import { LitElement, html, css } from 'lit';
+import { LitElement, html, css, nothing } from 'lit';
 import { sectionStyles } from './styles.ts';
-import type { HubSnapshot } from './hub-api.ts';
+import type { HubRef, HubSnapshot } from './hub-api.ts';
+import type { KnownDevice, LinkJob } from '../hub/iot-link.ts';
 
-const STATE_CLASS: Record<string, string> = { done: 'ok', failed: 'bad', uncertain: 'bad', cancelled: 'muted' };
+type Group = 'pending' | 'held' | 'failed' | 'done';
 
-/** "Queue": the latest device jobs and what waits in the outbox for Odoo. */
+const GROUPS: Array<{ group: Group; title: string; empty: string }> = [
+  { group: 'pending', title: 'Pending', empty: 'Nothing waiting.' },
+  { group: 'held', title: 'Held (device away)', empty: 'No job waits for a device.' },
+  { group: 'failed', title: 'Failed or may have printed', empty: 'No failed job.' },
+  { group: 'done', title: 'Done (recent)', empty: 'No job yet.' },
+];
+
+function groupOf(job: LinkJob): Group {
+  if (job.state === 'queued' || job.state === 'running') return 'pending';
+  if (job.state === 'held') return 'held';
+  if (job.state === 'failed' || job.state === 'uncertain') return 'failed';
+  return 'done';
+}
+
+/**
+ * "Queue": what waits, what is held for an absent device, what failed or may have printed (a
+ * job the hub was running when it stopped: never printed again by itself), what was done, and
+ * what waits in the outbox for Odoo. Cancel, Retry, Reprint and Discard act on one job.
+ */
 export class QueueSection extends LitElement {
-  static properties = { snapshot: { attribute: false } };
+  static properties = { snapshot: { attribute: false }, hub: { attribute: false }, notice: { state: true } };
   static styles = [sectionStyles, css`
+    h3 { font-size: 14px; margin: 10px 0 4px; }
     table { border-collapse: collapse; width: 100%; font-size: 13px; }
     td, th { text-align: left; padding: 2px 6px; border-bottom: 1px solid #f0f0f0; vertical-align: top; }
     td.result { max-width: 18em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    progress { width: 6em; vertical-align: middle; }
+    button.small { font: inherit; font-size: 12px; padding: 0 6px; margin-right: 4px; }
+    input[type=number] { width: 5em; }
   `];
   declare snapshot: HubSnapshot | null;
+  declare hub: HubRef | null;
+  declare notice: string;
 
   constructor() {
     super();
     this.snapshot = null;
+    this.hub = null;
+    this.notice = '';
   }
 
   render() {
     const link = this.snapshot?.link;
     const jobs = link?.jobs ?? [];
+    const groups = new Map<Group, LinkJob[]>(GROUPS.map(({ group }) => [group, []]));
+    for (const job of jobs) groups.get(groupOf(job))!.push(job);
     return html`
       <h2>Queue</h2>
       <div class="row"><span class="label">Waiting to reach Odoo</span><span data-test="outbox-pending">${link?.outbox.pending ?? 0}</span>
         ${link?.outbox.lastError ? html`<span class="bad">${link.outbox.lastError}</span>` : ''}</div>
-      ${jobs.length === 0 ? html`<div class="muted">No job yet.</div>` : html`
-        <table data-test="jobs">
-          <tr><th>Time</th><th>Device</th><th>Action</th><th>State</th><th>Result</th></tr>
-          ${jobs.map((job) => html`<tr data-test="job" data-state=${job.state}>
-            <td>${new Date(job.createdAt).toLocaleTimeString()}</td>
-            <td class="value">${job.deviceIdentifier}</td>
-            <td>${job.action || 'default'}</td>
-            <td class=${STATE_CLASS[job.state] ?? ''}>${job.state}</td>
-            <td class="result" title=${job.result}>${job.result}</td></tr>`)}
-        </table>`}
+      ${this.notice ? html`<div class="muted" data-test="queue-notice">${this.notice}</div>` : nothing}
+      ${GROUPS.map(({ group, title, empty }) => {
+        const list = groups.get(group)!;
+        return html`<h3>${title} <span class="muted" data-test=${`count-${group}`}>${list.length}</span></h3>
+          ${list.length === 0 ? html`<div class="muted">${empty}</div>` : this.table(group, list)}`;
+      })}
+      ${this.holdTimes(link?.knownDevices ?? [])}
     `;
+  }
+
+  private table(group: Group, jobs: LinkJob[]) {
+    return html`<table data-test=${`jobs-${group}`}>
+      <tr><th>Time</th><th>Device</th><th>Action</th><th>State</th><th>Result</th><th></th></tr>
+      ${jobs.map((job) => html`<tr data-test="job" data-state=${job.state} data-id=${job.id}>
+        <td>${new Date(job.createdAt).toLocaleTimeString()}</td>
+        <td class="value">${job.deviceIdentifier}</td>
+        <td>${job.action || 'document'}</td>
+        <td class=${job.state === 'done' ? 'ok' : job.state === 'failed' || job.state === 'uncertain' ? 'bad' : job.state === 'cancelled' ? 'muted' : ''}>
+          ${job.state === 'uncertain' ? 'may have printed' : job.state}
+          ${job.state === 'running' && job.progress !== undefined
+            ? html`<progress data-test="progress" max="1" .value=${job.progress}></progress> ${Math.round(job.progress * 100)} %` : nothing}</td>
+        <td class="result" title=${job.result}>${job.result}</td>
+        <td>${this.actions(job)}</td></tr>`)}
+    </table>`;
+  }
+
+  private actions(job: LinkJob) {
+    switch (job.state) {
+      case 'queued':
+      case 'held':
+      case 'running':
+        return html`<button class="small" data-test="cancel" @click=${() => this.act(job, 'cancel')}>Cancel</button>`;
+      case 'failed':
+        return job.repeatable ? html`<button class="small" data-test="retry" @click=${() => this.act(job, 'repeat')}>Retry</button>` : nothing;
+      case 'uncertain':
+        return html`${job.repeatable ? html`<button class="small" data-test="reprint" @click=${() => this.act(job, 'repeat')}>Reprint</button>` : nothing}
+          <button class="small" data-test="discard" @click=${() => this.act(job, 'discard')}>Discard</button>`;
+      default:
+        return nothing;
+    }
+  }
+
+  private holdTimes(devices: KnownDevice[]) {
+    if (devices.length === 0) return nothing;
+    return html`<h3>When a printer is away</h3>
+      <div class="muted">Receipts and labels wait this long for an offline or unplugged printer, then fail. A cash drawer never opens late.</div>
+      ${devices.map((d) => html`<div class="row" data-test="hold-time" data-device=${d.identifier}>
+        <span class="label">${d.name}</span>
+        <span class=${d.online ? 'ok' : 'bad'}>${d.online ? 'online' : 'away'}</span>
+        <label>hold <input type="number" min="0" max="1440" step="1" .value=${String(d.holdMinutes)}
+          @change=${(e: Event) => this.setHold(d.identifier, Number((e.target as HTMLInputElement).value))}> min</label></div>`)}`;
+  }
+
+  private async act(job: LinkJob, what: 'cancel' | 'repeat' | 'discard') {
+    const link = this.hub?.api.link;
+    if (!link) return;
+    try {
+      if (what === 'cancel') this.notice = (await link.cancelJob(job.id)) ? 'Cancelled.' : 'That job already finished.';
+      else if (what === 'discard') this.notice = (await link.discardJob(job.id)) ? 'Discarded.' : 'That job can no longer be discarded.';
+      else this.notice = (await link.repeatJob(job.id)).message;
+    } catch (error) {
+      this.notice = (error as Error).message;
+    }
+  }
+
+  private async setHold(identifier: string, minutes: number) {
+    try {
+      await this.hub?.api.link.setHoldMinutes(identifier, minutes);
+      this.notice = '';
+    } catch (error) {
+      this.notice = (error as Error).message;
+    }
   }
 }
 customElements.define('hub-queue-section', QueueSection);

@@ -1,6 +1,6 @@
 import { proxyMarker } from 'comlink';
 import type { HubDb } from '../store/db.ts';
-import type { JobRecord, JobState, PairingRecord } from '../store/schema.ts';
+import type { DeviceRecord, JobRecord, JobState, PairingRecord } from '../store/schema.ts';
 import type { DeviceDescription, DeviceEvent, GrantedDeviceInfo, Device } from './devices.ts';
 import { NO_MAC } from './identity.ts';
 import type { Activity } from './activity.ts';
@@ -9,6 +9,7 @@ import { JobStore } from './job-store.ts';
 import { Outbox, Undeliverable } from './outbox.ts';
 import { ActionRouter } from './router.ts';
 import { backoffDelay } from './backoff.ts';
+import { HOLD_MINUTES_MAX, HOLD_SETTING, holdMsFrom, holdsWhileOffline, jobKind } from './queue-policy.ts';
 import { parseConnectionToken, TokenError, type ConnectionToken } from '../odoo/iot/token.ts';
 import { register, RegistrationError, setupBody, setupDevices } from '../odoo/iot/registration.ts';
 import { BusClient, type BusState } from '../odoo/iot/bus-client.ts';
@@ -78,6 +79,20 @@ export interface LinkJob {
   createdAt: number;
   updatedAt: number;
   result: string;
+  /** Share of a long job sent to the device (0..1) while it runs. */
+  progress?: number;
+  heldAt?: number;
+  /** Print jobs can be sent again (Retry, Reprint) while their data is kept. */
+  repeatable: boolean;
+  repeatOf?: string;
+}
+
+/** A device the hub has driven, with how long its print jobs wait when it is away. */
+export interface KnownDevice {
+  identifier: string;
+  name: string;
+  online: boolean;
+  holdMinutes: number;
 }
 
 export interface LinkSnapshot {
@@ -91,6 +106,7 @@ export interface LinkSnapshot {
   channels: number;
   outbox: { pending: number; lastError: string };
   jobs: LinkJob[];
+  knownDevices: KnownDevice[];
 }
 
 /** odoo-iot.md §4.1: a `server_clear` this soon after connecting is a replay of an old one. */
@@ -102,6 +118,8 @@ const CHANGE_THROTTLE_MS = 100;
 const RESTART_ACK_WAIT_MS = 3_000;
 const LAST_ID_SAVE_MS = 250;
 const HOST_WAIT_MS = 2_000;
+/** The one-time trim of old job payloads waits this long after start. */
+const STORE_SWEEP_DELAY_MS = 5_000;
 
 export class IotLink {
   /** Reached from the window as `api.link.*`: comlink calls it in place, never copies it. */
@@ -129,6 +147,8 @@ export class IotLink {
   private readonly unsubscribers: Array<() => void> = [];
   /** Printers this hub has driven (the `devices` store), present or not. */
   private readonly knownDevices = new Map<string, DeviceRecord>();
+  /** Printers this hub has driven (the `devices` store), present or not. */
+  private readonly knownDevices = new Map<string, DeviceRecord>();
 
   constructor(private readonly deps: IotLinkDeps) {
     this.log = deps.logger.scope('odoo');
@@ -150,6 +170,8 @@ export class IotLink {
       acknowledgeOdoo18: (action, device) => void this.acknowledgeOdoo18(action, device),
       knownDevice: (identifier) => this.knownDevices.has(identifier),
       holdMs: (identifier) => holdMsFrom(this.knownDevices.get(identifier)?.settings),
+      knownDevice: (identifier) => this.knownDevices.has(identifier),
+      holdMs: (identifier) => holdMsFrom(this.knownDevices.get(identifier)?.settings),
       onChange: () => this.changed(),
     });
     this.pairingFlow = new PairingCodeFlow({
@@ -165,13 +187,28 @@ export class IotLink {
   }
 
   async start(): Promise<void> {
-    await Promise.all([this.store.load(), this.outbox.load()]);
+    await Promise.all([this.store.load(), this.outbox.load(), this.loadKnownDevices()]);
     this.pairing = await loadPairing(this.deps.db);
     this.unsubscribers.push(
       this.deps.devices.onChange(() => this.checkRegistration()),
       this.deps.devices.onDeviceEvent((event) => void this.router.event(event).catch((e) => this.log.error(`device event lost: ${describeError(e)}`))),
     );
+    this.unsubscribers.push(this.deps.devices.onChange(() => {
+      void this.rememberDevices();
+      this.router.devicesChanged();
+    }));
+    await this.rememberDevices();
     await this.router.resume();
+    // Payloads a crash left behind are trimmed once the hub is up, not on the way to ready.
+    const sweep = setTimeout(() => void this.store.sweep().catch((e) => this.log.warning(`job history not trimmed: ${describeError(e)}`)), STORE_SWEEP_DELAY_MS);
+    this.unsubscribers.push(() => clearTimeout(sweep));
+    // The network is back: try the server now rather than at the end of a backoff wait.
+    const reconnect = () => {
+      this.bus?.reconnectNow();
+      this.outbox.kick();
+    };
+    self.addEventListener('online', reconnect);
+    this.unsubscribers.push(() => self.removeEventListener('online', reconnect));
     if (this.pairing) void this.registerNow();
     else this.pairingFlow.start();
   }
@@ -196,8 +233,57 @@ export class IotLink {
       pairingCode: this.pairingFlow.state,
       channels: this.channels,
       outbox: { pending: this.outbox.pending, lastError: this.outbox.lastError },
-      jobs: this.router.recentJobs().map(summarizeJob),
+      jobs: this.router.jobs().map(summarizeJob),
+      knownDevices: [...this.knownDevices.values()].map((d) => ({
+        identifier: d.identifier, name: d.name ?? d.identifier, online: !!this.deps.devices.get(d.identifier), holdMinutes: holdMsFrom(d.settings) / 60_000,
+      })),
     };
+  }
+
+  /** Queue section: cancel a waiting or running job. */
+  cancelJob(id: string): Promise<boolean> {
+    return this.router.cancel(id);
+  }
+
+  /** Queue section: Retry (failed) or Reprint ("may have printed"). */
+  repeatJob(id: string): Promise<{ ok: boolean; message: string }> {
+    return this.router.repeat(id);
+  }
+
+  /** Queue section: Discard a "may have printed" job. */
+  discardJob(id: string): Promise<boolean> {
+    return this.router.discard(id);
+  }
+
+  /** How long print jobs wait for this device when it is offline or unplugged (a device setting). */
+  async setHoldMinutes(identifier: string, minutes: number): Promise<void> {
+    const known = this.knownDevices.get(identifier);
+    if (!known) throw new Error(`no device ${identifier.slice(0, 80)} on this hub`);
+    if (!Number.isFinite(minutes) || minutes < 0 || minutes > HOLD_MINUTES_MAX) throw new RangeError(`the hold time must be between 0 and ${HOLD_MINUTES_MAX} minutes`);
+    const record = (await this.deps.db.get('devices', identifier)) ?? known;
+    const updated: DeviceRecord = { ...record, settings: { ...record.settings, [HOLD_SETTING]: minutes } };
+    await this.deps.db.put('devices', updated);
+    this.knownDevices.set(identifier, updated);
+    this.log.info(`print jobs for ${identifier} wait up to ${minutes} min when it is away`);
+    this.changed();
+  }
+
+  private async loadKnownDevices(): Promise<void> {
+    for (const record of await this.deps.db.getAll('devices')) this.knownDevices.set(record.identifier, record);
+  }
+
+  /** Devices that can hold print jobs are remembered, so a job for an unplugged printer waits instead of failing. */
+  private async rememberDevices(): Promise<void> {
+    const now = Date.now();
+    for (const device of this.deps.devices.listing().devices) {
+      const { identifier, name, type } = device.description;
+      if (type !== 'printer' || this.knownDevices.has(identifier)) continue;
+      const record: DeviceRecord = (await this.deps.db.get('devices', identifier)) ?? { identifier, settings: {}, lastSeen: now };
+      if (!record.name) record.name = name;
+      record.lastSeen = now;
+      this.knownDevices.set(identifier, record);
+      await this.deps.db.put('devices', record);
+    }
   }
 
   /** The Configure dialog: a pasted connection token. Returns what to tell the user. */
@@ -588,11 +674,13 @@ export function channelText(message: ResultMessage): string {
   return JSON.stringify({ ...rest, action_args: kept });
 }
 
-function summarizeJob(job: JobRecord): LinkJob {
+function summarizeJob(job: JobRecord & { progress?: number }): LinkJob {
   const result = job.result === undefined ? '' : typeof job.result === 'string' ? job.result : JSON.stringify(job.result);
   return {
     id: job.id, deviceIdentifier: job.deviceIdentifier, action: job.action, state: job.state,
     createdAt: job.createdAt, updatedAt: job.updatedAt, result: (result ?? '').slice(0, 200),
+    progress: job.progress, heldAt: job.heldAt, repeatOf: job.repeatOf,
+    repeatable: !job.trimmed && holdsWhileOffline(jobKind(job.action)),
   };
 }
 

@@ -1,16 +1,19 @@
 import type { ActionOutcome, Device, DeviceEvent } from './devices.ts';
-import type { JobRecord } from '../store/schema.ts';
+import type { JobRecord, JobState } from '../store/schema.ts';
 import type { Activity } from './activity.ts';
 import type { ScopedLogger } from './logger.ts';
 import { describeError } from './logger.ts';
 import type { JobStore } from './job-store.ts';
 import type { IotAction } from '../odoo/iot/messages.ts';
 import { resultMessage, type ResultMessage } from '../odoo/iot/results.ts';
+import { DEFAULT_HOLD_MS, holdsWhileOffline, jobKind, maxWaitMs, QUEUE_TEXT, type JobKind } from './queue-policy.ts';
 
 /**
  * Turns each action (from the bus or a WebRTC channel) into one job per addressed device:
  * de-duplicated by `action_unique_id`, written to IndexedDB before the device is touched, run
  * one at a time per device, and answered through `deliver` (live channels and the outbox).
+ * Print jobs for a device that is away are held (queue-policy.ts); drawer and scale actions
+ * are never run late.
  */
 export interface RouterDeps {
   store: JobStore;
@@ -24,19 +27,38 @@ export interface RouterDeps {
   acknowledgeOdoo18?(action: IotAction, deviceIdentifier: string): void;
   onChange?(): void;
   jobTimeoutMs?: number;
+  /** Whether this hub has driven the device before (it is unplugged or offline now, not unknown). */
+  knownDevice?(identifier: string): boolean;
+  /** How long print jobs wait for this device when it is away. */
+  holdMs?(identifier: string): number;
 }
 
 /** A device that has not answered in this long is treated as failed, so its queue moves on. */
 export const JOB_TIMEOUT_MS = 120_000;
-/** Jobs the Queue section lists. */
+/** Finished jobs the Queue section lists. */
 export const RECENT_JOBS_SHOWN = 50;
+/** Unfinished jobs the Queue section lists (a long outage can queue more; they all still run). */
+export const LIVE_JOBS_SHOWN = 300;
+/** odoo-iot.md §7 printer codes: the queue's own results use the one Odoo shows for an offline printer. */
+const ERROR_OFFLINE = 'ERROR_OFFLINE';
+/** Not an Odoo code: a warning result telling the POS the job waits for its printer. */
+export const HELD_MESSAGE = 'HELD';
 export const INTERRUPTED_MESSAGE =
   'the hub restarted while this action ran: it may or may not have completed (check the device before trying again)';
+/** Progress is pushed to the homepage at most this often per job. */
+const PROGRESS_STEP = 0.05;
 
 export class ActionRouter {
   private readonly lanes = new Map<string, Promise<void>>();
   private readonly owners = new Map<string, string>();
-  private readonly recent: JobRecord[] = [];
+  /** Jobs not finished yet, by id, in arrival order. */
+  private readonly live = new Map<string, JobRecord>();
+  /** Finished jobs, newest first. */
+  private recent: JobRecord[] = [];
+  private readonly progress = new Map<string, number>();
+  private readonly running = new Map<string, AbortController>();
+  /** Lanes waiting for a device to come back (or a cancel) are woken here. */
+  private waiters = new Set<() => void>();
   private sequence = 0;
 
   constructor(private readonly deps: RouterDeps) {}
@@ -48,7 +70,7 @@ export class ActionRouter {
       return false;
     }
     const now = Date.now();
-    const base = action.actionUniqueId ?? `${now.toString(36)}-${(++this.sequence).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const base = action.actionUniqueId ?? this.localId(now);
     const jobs: JobRecord[] = action.deviceIdentifiers.map((device) => ({
       id: `${base}@${device}`,
       actionUniqueId: action.actionUniqueId,
@@ -61,25 +83,33 @@ export class ActionRouter {
       updatedAt: now,
     }));
     if (!(await this.deps.store.admit(action.actionUniqueId, jobs))) return false;
-    for (const job of jobs) this.schedule(job, action);
+    for (const job of jobs) await this.dispatch(job, action);
     this.deps.onChange?.();
     return true;
   }
 
-  /** After a reload: queued jobs run; jobs that were running are reported as uncertain, never repeated. */
+  /**
+   * After a reload: queued and held jobs go back in line; jobs that were running are reported as
+   * uncertain ("may have printed"), never repeated by themselves.
+   */
   async resume(): Promise<void> {
+    this.recent = (await this.deps.store.recent(RECENT_JOBS_SHOWN + LIVE_JOBS_SHOWN)).filter((j) => !isLive(j)).slice(0, RECENT_JOBS_SHOWN);
     for (const job of await this.deps.store.unfinished()) {
       if (job.state === 'running') {
-        this.remember(job);
         job.state = 'uncertain';
         job.updatedAt = Date.now();
         job.result = INTERRUPTED_MESSAGE;
         this.deps.log.warning(`${job.action || 'default action'} on ${job.deviceIdentifier}: ${INTERRUPTED_MESSAGE}`);
-        await this.deps.deliver(this.message(job, { status: 'error', result: INTERRUPTED_MESSAGE }), job);
+        await this.finish(job, { status: 'error', result: INTERRUPTED_MESSAGE });
       } else {
-        this.schedule(job, null);
+        await this.dispatch(job, null);
       }
     }
+  }
+
+  /** The device list changed: held jobs whose device is back go on. */
+  devicesChanged(): void {
+    this.wake();
   }
 
   /** A device event goes to whoever acted on the device last (the box's `owner`). */
@@ -92,56 +122,202 @@ export class ActionRouter {
     return this.deps.deliver(message, null, event.ttlMs);
   }
 
-  recentJobs(): JobRecord[] {
-    return this.recent.map((job) => ({ ...job }));
+  /** Unfinished jobs in arrival order, then the newest finished ones. */
+  jobs(): Array<JobRecord & { progress?: number }> {
+    const live = [...this.live.values()].slice(0, LIVE_JOBS_SHOWN).map((job) => ({ ...job, progress: this.progress.get(job.id) }));
+    return [...live, ...this.recent.map((job) => ({ ...job }))];
   }
 
-  private schedule(job: JobRecord, action: IotAction | null): void {
+  /** Cancel: a waiting job is dropped, a running one is aborted. The POS gets an error result. */
+  async cancel(id: string): Promise<boolean> {
+    const job = this.live.get(id);
+    if (!job) return false;
+    if (job.state === 'running') {
+      this.running.get(id)?.abort(new Error(QUEUE_TEXT.cancelled));
+      return true;
+    }
+    job.state = 'cancelled';
+    job.result = QUEUE_TEXT.cancelled;
+    job.updatedAt = Date.now();
+    await this.finish(job, { status: 'error', result: QUEUE_TEXT.cancelled });
+    this.wake();
+    return true;
+  }
+
+  /** Discard a "may have printed" job: it printed, or the cashier decided it does not matter. */
+  async discard(id: string): Promise<boolean> {
+    const index = this.recent.findIndex((j) => j.id === id && j.state === 'uncertain');
+    const job = index >= 0 ? this.recent[index] : await this.deps.store.get(id);
+    if (!job || job.state !== 'uncertain') return false;
+    job.state = 'cancelled';
+    job.result = QUEUE_TEXT.discarded;
+    job.updatedAt = Date.now();
+    await this.deps.store.update(job, 'cancelled');
     this.remember(job);
+    this.deps.onChange?.();
+    return true;
+  }
+
+  /**
+   * Retry a failed job or reprint a "may have printed" one: a new job with the same data, at the
+   * end of the device's line. The original stays as it was, so nothing runs twice unasked.
+   */
+  async repeat(id: string): Promise<{ ok: boolean; message: string }> {
+    const original = this.recent.find((j) => j.id === id) ?? (await this.deps.store.get(id));
+    if (!original || isLive(original)) return { ok: false, message: 'only a finished job can be sent again' };
+    if (original.state === 'done') return { ok: false, message: 'this job is done; send it again from Odoo' };
+    if (!this.deps.store.canRepeat(original)) return { ok: false, message: 'this job is too old: its receipt was not kept, print it again from Odoo' };
+    const now = Date.now();
+    const job: JobRecord = {
+      id: `${this.localId(now)}@${original.deviceIdentifier}`, actionUniqueId: null, deviceIdentifier: original.deviceIdentifier,
+      action: original.action, data: original.data, sessionId: original.sessionId, state: 'queued', createdAt: now, updatedAt: now, repeatOf: original.id,
+    };
+    await this.deps.store.admit(null, [job]);
+    await this.dispatch(job, null);
+    this.deps.onChange?.();
+    return { ok: true, message: 'sent again' };
+  }
+
+  /**
+   * Decides at once what can be decided at once (a drawer for an absent printer fails now, a
+   * print for an absent printer is held now and says so), then puts the job in its device's line.
+   */
+  private async dispatch(job: JobRecord, action: IotAction | null): Promise<void> {
+    this.live.set(job.id, job);
+    const kind = jobKind(job.action);
+    if (!this.deps.devices.get(job.deviceIdentifier)) {
+      if (!holdsWhileOffline(kind) || !this.known(job.deviceIdentifier)) return this.failOffline(job, kind);
+      if (job.state !== 'held') await this.markHeld(job);
+    }
     const lane = this.lanes.get(job.deviceIdentifier) ?? Promise.resolve();
-    const next = lane.then(() => this.run(job, action));
+    const next = lane.then(() => this.run(job, action, kind));
     this.lanes.set(job.deviceIdentifier, next);
     void next.finally(() => {
       if (this.lanes.get(job.deviceIdentifier) === next) this.lanes.delete(job.deviceIdentifier);
     });
   }
 
-  private async run(job: JobRecord, action: IotAction | null): Promise<void> {
-    const device = this.deps.devices.get(job.deviceIdentifier);
-    this.owners.set(job.deviceIdentifier, job.sessionId);
-    if (!device) {
-      job.state = 'failed';
-      job.result = 'disconnected';
-      job.updatedAt = Date.now();
-      this.deps.log.warning(`${job.action || 'default action'} for ${job.deviceIdentifier}: no such device on this hub`);
-      await this.safeDeliver(this.message(job, { status: 'disconnected' }), job);
-      return;
+  private async run(job: JobRecord, action: IotAction | null, kind: JobKind): Promise<void> {
+    if (job.state === 'cancelled') return;
+    let device = this.deps.devices.get(job.deviceIdentifier);
+    if (!device && holdsWhileOffline(kind) && this.known(job.deviceIdentifier)) {
+      device = await this.waitForDevice(job);
+      if ((job.state as JobState) === 'cancelled') return;
+      if (!device) {
+        const minutes = this.holdMs(job.deviceIdentifier) / 60_000;
+        job.state = 'failed';
+        job.result = QUEUE_TEXT.holdExpired(minutes);
+        job.updatedAt = Date.now();
+        this.deps.log.warning(`${job.action || 'print'} for ${job.deviceIdentifier}: ${job.result}`);
+        return this.finish(job, { status: 'error', message: ERROR_OFFLINE, result: job.result });
+      }
     }
+    if (!device) return this.failOffline(job, kind);
+    const limit = maxWaitMs(kind);
+    const waited = Date.now() - job.createdAt;
+    if (limit !== null && waited > limit) {
+      job.state = 'failed';
+      job.result = QUEUE_TEXT.tooLate(kind, waited);
+      job.updatedAt = Date.now();
+      this.deps.log.warning(`${job.action} on ${job.deviceIdentifier}: ${job.result}`);
+      return this.finish(job, { status: 'error', result: job.result });
+    }
+    await this.execute(job, device, action);
+  }
+
+  private async execute(job: JobRecord, device: Device, action: IotAction | null): Promise<void> {
+    this.owners.set(job.deviceIdentifier, job.sessionId);
     const done = this.deps.activity.begin();
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(new Error(`the device did not answer within ${(this.deps.jobTimeoutMs ?? JOB_TIMEOUT_MS) / 1000} s`)), this.deps.jobTimeoutMs ?? JOB_TIMEOUT_MS);
+    this.running.set(job.id, abort);
+    const timeoutMs = this.deps.jobTimeoutMs ?? JOB_TIMEOUT_MS;
+    const timer = setTimeout(() => abort.abort(new Error(`the device did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
     let outcome: ActionOutcome;
     try {
       await this.deps.store.update(job, 'running');
       this.deps.onChange?.();
+      // Cancelled while the state was being written: the device is never touched.
+      abort.signal.throwIfAborted();
       outcome = await Promise.race([
-        device.run({ action: job.action, data: actionData(job), sessionId: job.sessionId, actionUniqueId: job.actionUniqueId }, abort.signal),
+        device.run({
+          action: job.action, data: actionData(job), sessionId: job.sessionId, actionUniqueId: job.actionUniqueId,
+          onProgress: (sent, total) => this.reportProgress(job.id, sent, total),
+        }, abort.signal),
         new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true })),
       ]);
     } catch (error) {
       outcome = { status: 'error', result: describeError(error).replace(/^Error: /, '') };
     } finally {
       clearTimeout(timer);
+      this.running.delete(job.id);
+      this.progress.delete(job.id);
     }
     try {
-      job.state = outcome.status === 'success' || outcome.status === 'warning' ? 'done' : 'failed';
+      const cancelled = abort.signal.aborted && (abort.signal.reason as Error)?.message === QUEUE_TEXT.cancelled;
+      job.state = cancelled ? 'cancelled' : outcome.status === 'success' || outcome.status === 'warning' ? 'done' : 'failed';
       job.result = outcome.result ?? outcome.message ?? null;
       job.updatedAt = Date.now();
-      await this.safeDeliver(this.message(job, outcome), job);
+      await this.finish(job, outcome);
       if (action?.odoo18 && job.state === 'done') this.deps.acknowledgeOdoo18?.(action, job.deviceIdentifier);
     } finally {
       done();
     }
+  }
+
+  private async markHeld(job: JobRecord): Promise<void> {
+    job.state = 'held';
+    job.heldAt = Date.now();
+    job.updatedAt = job.heldAt;
+    job.result = QUEUE_TEXT.held(this.holdMs(job.deviceIdentifier) / 60_000);
+    this.deps.log.info(`${job.action || 'print'} for ${job.deviceIdentifier}: ${job.result}`);
+    await this.safeDeliver(this.message(job, { status: 'warning', message: HELD_MESSAGE, result: job.result }), job);
+  }
+
+  /** Waits for the device to come back, until the hold time (counted from when the job was held) runs out. */
+  private async waitForDevice(job: JobRecord): Promise<Device | undefined> {
+    if (job.state !== 'held') await this.markHeld(job);
+    const deadline = (job.heldAt ?? Date.now()) + this.holdMs(job.deviceIdentifier);
+    for (;;) {
+      const device = this.deps.devices.get(job.deviceIdentifier);
+      if (device || job.state === 'cancelled') return device;
+      const left = deadline - Date.now();
+      if (left <= 0) return undefined;
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          this.waiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, left);
+        this.waiters.add(wake);
+      });
+    }
+  }
+
+  private failOffline(job: JobRecord, kind: JobKind): Promise<void> {
+    job.state = 'failed';
+    job.updatedAt = Date.now();
+    if (kind === 'drawer' && this.known(job.deviceIdentifier)) {
+      job.result = QUEUE_TEXT.drawerOffline;
+      this.deps.log.warning(`cashbox for ${job.deviceIdentifier}: ${job.result}`);
+      return this.finish(job, { status: 'error', message: ERROR_OFFLINE, result: job.result });
+    }
+    if (kind === 'scale' && this.known(job.deviceIdentifier)) {
+      job.result = QUEUE_TEXT.scaleOffline;
+      this.deps.log.warning(`${job.action} for ${job.deviceIdentifier}: ${job.result}`);
+      return this.finish(job, { status: 'disconnected' });
+    }
+    job.result = 'disconnected';
+    this.deps.log.warning(`${job.action || 'default action'} for ${job.deviceIdentifier}: no such device on this hub`);
+    return this.finish(job, { status: 'disconnected' });
+  }
+
+  /** Writes the finished job with its result (one transaction) and moves it to the recent list. */
+  private async finish(job: JobRecord, outcome: ActionOutcome): Promise<void> {
+    this.live.delete(job.id);
+    this.remember(job);
+    await this.safeDeliver(this.message(job, outcome), job);
+    void this.deps.store.finished(job).catch((error) => this.deps.log.warning(`finished jobs not trimmed: ${describeError(error)}`));
   }
 
   private async safeDeliver(message: ResultMessage, job: JobRecord): Promise<void> {
@@ -153,6 +329,14 @@ export class ActionRouter {
     this.deps.onChange?.();
   }
 
+  private reportProgress(id: string, sent: number, total: number): void {
+    if (total <= 0) return;
+    const share = Math.min(1, sent / total);
+    const before = this.progress.get(id) ?? 0;
+    this.progress.set(id, share);
+    if (share - before >= PROGRESS_STEP || share === 1) this.deps.onChange?.();
+  }
+
   private message(job: JobRecord, outcome: ActionOutcome): ResultMessage {
     return resultMessage(
       { hubIdentifier: this.deps.hubIdentifier(), deviceIdentifier: job.deviceIdentifier, sessionId: job.sessionId, data: actionData(job) },
@@ -161,9 +345,28 @@ export class ActionRouter {
   }
 
   private remember(job: JobRecord): void {
-    this.recent.unshift(job);
-    if (this.recent.length > RECENT_JOBS_SHOWN) this.recent.pop();
+    this.recent = [job, ...this.recent.filter((j) => j.id !== job.id)].slice(0, RECENT_JOBS_SHOWN);
   }
+
+  private known(identifier: string): boolean {
+    return this.deps.knownDevice?.(identifier) ?? false;
+  }
+
+  private holdMs(identifier: string): number {
+    return this.deps.holdMs?.(identifier) ?? DEFAULT_HOLD_MS;
+  }
+
+  private wake(): void {
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  private localId(now: number): string {
+    return `${now.toString(36)}-${(++this.sequence).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  }
+}
+
+function isLive(job: JobRecord): boolean {
+  return job.state === 'queued' || job.state === 'running' || job.state === 'held';
 }
 
 function actionData(job: JobRecord): Record<string, unknown> {

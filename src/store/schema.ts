@@ -62,6 +62,12 @@ export interface JobRecord {
   createdAt: number;
   updatedAt: number;
   result?: unknown;
+  /** When the job started waiting for its offline device (its hold time counts from here). */
+  heldAt?: number;
+  /** The job this one prints again (Retry, Reprint). */
+  repeatOf?: string;
+  /** The bulky action data (receipt image, document) was dropped once finished, to bound the store. */
+  trimmed?: boolean;
 }
 
 /** A result or event waiting to reach Odoo, flushed in `seq` order. */
