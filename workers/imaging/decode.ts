@@ -1,3 +1,5 @@
+import { lumaPlane } from './dither.ts';
+
 /**
  * Bounded image decoding in the worker: the header is read first, so a truncated file, a file that
  * is no image, or an image too large to hold is refused before the browser's decoder sees it.
@@ -85,6 +87,54 @@ function readPngHeader(bytes: Uint8Array): ImageHeader {
   const tail = String.fromCharCode(...bytes.subarray(bytes.length - 8, bytes.length - 4));
   if (tail !== 'IEND') throw new ImageError('the PNG is truncated (no IEND chunk at its end)');
   return { type: 'image/png', width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+/** 8-bit grey levels, `stride` bytes per row (the decoder's own rows: no copy to repack them). */
+export interface GreyImage {
+  width: number;
+  height: number;
+  stride: number;
+  grey: Uint8Array;
+}
+
+/** VideoFrame formats whose first plane is the 8-bit luma (Y) plane. */
+const LUMA_FIRST_FORMATS: ReadonlySet<VideoPixelFormat> = new Set(['I420', 'I420A', 'I422', 'I444', 'NV12']);
+
+/**
+ * Decodes to grey levels as the box's Pillow `convert('L')` gives them, scaled down to
+ * `maxWidth` when wider. JPEGs go through WebCodecs' `ImageDecoder`, which hands the decoded
+ * Y plane without converting to RGB and back: a JPEG's Y is ITU-R 601 luma, the very formula of
+ * Pillow's `L`, so for grey content (receipts) the levels are Pillow's exactly, and for colour
+ * pixels within the ±1 rounding of Pillow's YCbCr→RGB→L round trip. That skips the RGB
+ * conversion, the canvas and its readback, the slow half of the old path. Anything else (PNG,
+ * scaling, a browser without ImageDecoder, a JPEG decoded to RGB) goes through the canvas.
+ */
+export async function decodeGrey(bytes: Uint8Array, maxWidth = Infinity): Promise<GreyImage> {
+  const header = readImageHeader(bytes);
+  if (header.type === 'image/jpeg' && header.width <= maxWidth && typeof ImageDecoder === 'function') {
+    const grey = await decodeJpegLuma(bytes, header);
+    if (grey) return grey;
+  }
+  const image = await decodeImage(bytes, maxWidth);
+  return { width: image.width, height: image.height, stride: image.width, grey: lumaPlane(image.rgba, image.width, image.height) };
+}
+
+async function decodeJpegLuma(bytes: Uint8Array, header: ImageHeader): Promise<GreyImage | null> {
+  let decoder: ImageDecoder | null = null;
+  let frame: VideoFrame | null = null;
+  try {
+    decoder = new ImageDecoder({ data: bytes as Uint8Array<ArrayBuffer>, type: header.type, colorSpaceConversion: 'none', preferAnimation: false });
+    frame = (await decoder.decode()).image;
+    if (!frame.format || !LUMA_FIRST_FORMATS.has(frame.format) || frame.codedWidth < header.width || frame.codedHeight < header.height) return null;
+    const planes = new Uint8Array(frame.allocationSize());
+    const [luma] = await frame.copyTo(planes);
+    return { width: header.width, height: header.height, stride: luma.stride, grey: planes.subarray(luma.offset) };
+  } catch (error) {
+    throw new ImageError(`the JPEG could not be decoded (${(error as Error).message})`);
+  } finally {
+    frame?.close();
+    decoder?.close();
+  }
 }
 
 /**

@@ -2,13 +2,14 @@ import { emptyBitmap, type Bitmap } from './bitmap.ts';
 
 /*
  * The box turns a receipt into dots with Pillow: `convert('L')`, `ImageOps.invert`, `convert('1')`.
- * This is the same arithmetic in one pass over the RGBA pixels:
+ * This is the same arithmetic:
  * - luma: Pillow's Convert.c `L24(rgb) >> 16`, i.e. (19595 R + 38470 G + 7471 B + 0x8000) >> 16
  *   (ITU-R 601-2 in 16-bit fixed point, rounded);
  * - invert: 255 - L, so dark ink becomes a high value, i.e. a dot;
  * - Floyd-Steinberg: Convert.c `tobilevel`, whose error terms are kept in sixteenths and divided
  *   with C's truncating integer division, threshold `l > 128`;
- * - packing: Pillow's mode "1" `tobytes()`, MSB = leftmost, rows padded to bytes.
+ * - packing: Pillow's mode "1" `tobytes()`, MSB = leftmost, rows padded to bytes, done as the
+ *   dots are decided.
  */
 const LUMA_R = 19595;
 const LUMA_G = 38470;
@@ -16,43 +17,61 @@ const LUMA_B = 7471;
 const LUMA_ROUND = 0x8000;
 const DOT_THRESHOLD = 128;
 
+/** Pillow's `L` of each RGBA pixel (alpha ignored: the decoder flattened the image on white). */
+export function lumaPlane(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Uint8Array {
+  const pixels = width * height;
+  if (rgba.length < pixels * 4) throw new RangeError(`pixel buffer holds ${rgba.length} bytes, ${width}x${height} RGBA needs ${pixels * 4}`);
+  const grey = new Uint8Array(pixels);
+  for (let i = 0, p = 0; i < pixels; i++, p += 4) grey[i] = (rgba[p] * LUMA_R + rgba[p + 1] * LUMA_G + rgba[p + 2] * LUMA_B + LUMA_ROUND) >>> 16;
+  return grey;
+}
+
 export function ditherToBitmap(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Bitmap {
-  if (rgba.length < width * height * 4) throw new RangeError(`pixel buffer holds ${rgba.length} bytes, ${width}x${height} RGBA needs ${width * height * 4}`);
+  return ditherGrey(lumaPlane(rgba, width, height), width, width, height);
+}
+
+/**
+ * Inverts and dithers 8-bit grey levels (rows `stride` bytes apart) into printer dots.
+ * The loop is the serial error chain of `tobilevel` and nothing else: no allocation, no
+ * per-pixel call, integer arithmetic only (a pixel depends on its left neighbour, so this chain
+ * is the floor: about 3.5 ns a pixel in Chromium here).
+ */
+export function ditherGrey(grey: Uint8Array, stride: number, width: number, height: number): Bitmap {
+  if (stride < width || grey.length < stride * (height - 1) + width) {
+    throw new RangeError(`grey buffer holds ${grey.length} bytes, ${width}x${height} with rows ${stride} bytes apart needs more`);
+  }
   const bitmap = emptyBitmap(width, height);
   const out = bitmap.data;
-  const stride = bitmap.bytesPerRow;
-  // errors[x + 1] holds the error (in sixteenths) diffused into column x of the current row.
+  const bytesPerRow = bitmap.bytesPerRow;
+  // errors[x + 1] holds the error (in sixteenths) diffused into column x of the current row;
+  // column x writes errors[x], the share of column x - 1 of the next row, once it is final.
   const errors = new Int32Array(width + 1);
   for (let y = 0; y < height; y++) {
+    // l carries 7/16 of the left neighbour's error, l0 and l1 the pending 5/16 and 1/16 shares.
     let l = 0;
     let l0 = 0;
     let l1 = 0;
-    let p = y * width * 4;
-    const rowStart = y * stride;
     let byte = 0;
-    for (let x = 0; x < width; x++, p += 4) {
-      const inverted = 255 - ((rgba[p] * LUMA_R + rgba[p + 1] * LUMA_G + rgba[p + 2] * LUMA_B + LUMA_ROUND) >>> 16);
-      l = inverted + (((l + errors[x + 1]) / 16) | 0);
-      if (l < 0) l = 0;
-      else if (l > 255) l = 255;
-      let dot = 0;
-      if (l > DOT_THRESHOLD) {
-        dot = 255;
+    let p = y * stride;
+    const rowStart = y * bytesPerRow;
+    for (let x = 0; x < width; x++, p++) {
+      const sum = l + errors[x + 1];
+      // C division truncates towards zero: add 15 to negative sums before the shift.
+      let level = 255 - grey[p] + ((sum + ((sum >> 31) & 15)) >> 4);
+      if (level < 0) level = 0;
+      else if (level > 255) level = 255;
+      if (level > DOT_THRESHOLD) {
+        level -= 255;
         byte |= 0x80 >> (x & 7);
       }
       if ((x & 7) === 7) {
         out[rowStart + (x >> 3)] = byte;
         byte = 0;
       }
-      l -= dot;
-      const l2 = l;
-      const d2 = l + l;
-      l += d2;
-      errors[x] = l + l0;
-      l += d2;
-      l0 = l + l1;
-      l1 = l2;
-      l += d2;
+      errors[x] = 3 * level + l0;
+      l0 = 5 * level + l1;
+      l1 = level;
+      l = 7 * level;
     }
     if (width & 7) out[rowStart + (width >> 3)] = byte;
     errors[width] = l0;

@@ -3,19 +3,19 @@
  * encoded image → RGBA → 1-bit bitmap → printer stream, and bitmaps back to pictures for the homepage.
  */
 import type { Bitmap } from './bitmap.ts';
-import { decodeImage } from './decode.ts';
-import { ditherToBitmap } from './dither.ts';
+import { decodeGrey } from './decode.ts';
+import { ditherGrey } from './dither.ts';
 
 export type { Bitmap } from './bitmap.ts';
 export { ImageError, IMAGE_LIMITS, readImageHeader } from './decode.ts';
 export { escposRaster, escposColumns, starRaster } from './raster-encoders.ts';
 export { DEFAULT_COLUMN_OPTIONS, type ColumnOptions } from './column-options.ts';
-export { ditherToBitmap } from './dither.ts';
+export { ditherToBitmap, ditherGrey } from './dither.ts';
 
 /** Decodes an image and turns it into printer dots as the box does, scaled down to `maxWidth` dots when wider. */
 export async function imageToBitmap(bytes: Uint8Array, maxWidth = Infinity): Promise<Bitmap> {
-  const image = await decodeImage(bytes, maxWidth);
-  return ditherToBitmap(image.rgba, image.width, image.height);
+  const image = await decodeGrey(bytes, maxWidth);
+  return ditherGrey(image.grey, image.stride, image.width, image.height);
 }
 
 /** The dots as a black-on-white PNG. */
