@@ -147,8 +147,6 @@ export class IotLink {
   private readonly unsubscribers: Array<() => void> = [];
   /** Printers this hub has driven (the `devices` store), present or not. */
   private readonly knownDevices = new Map<string, DeviceRecord>();
-  /** Printers this hub has driven (the `devices` store), present or not. */
-  private readonly knownDevices = new Map<string, DeviceRecord>();
 
   constructor(private readonly deps: IotLinkDeps) {
     this.log = deps.logger.scope('odoo');
@@ -168,8 +166,6 @@ export class IotLink {
       hubIdentifier: () => deps.identity().identifier,
       deliver: (message, job, ttlMs) => this.deliver(message, job, ttlMs),
       acknowledgeOdoo18: (action, device) => void this.acknowledgeOdoo18(action, device),
-      knownDevice: (identifier) => this.knownDevices.has(identifier),
-      holdMs: (identifier) => holdMsFrom(this.knownDevices.get(identifier)?.settings),
       knownDevice: (identifier) => this.knownDevices.has(identifier),
       holdMs: (identifier) => holdMsFrom(this.knownDevices.get(identifier)?.settings),
       onChange: () => this.changed(),

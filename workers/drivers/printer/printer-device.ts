@@ -53,8 +53,6 @@ export class PrinterDevice implements Device, LastPrintSource {
   private closed = false;
   /** The running job's progress listener (jobs run one at a time). */
   private onProgress: ActionRequest['onProgress'];
-  /** The running job's progress listener (jobs run one at a time). */
-  private onProgress: ActionRequest['onProgress'];
 
   constructor(options: PrinterDeviceOptions) {
     this.description = options.description;
