@@ -1,6 +1,7 @@
 import type { Device, DeviceEvent, GrantedDeviceInfo } from '../src/hub/devices.ts';
 import type { ScopedLogger } from '../src/hub/logger.ts';
 import { describeError } from '../src/hub/logger.ts';
+import { serialIdentifier } from './drivers/serial-identity.ts';
 
 export type Transport = GrantedDeviceInfo['transport'];
 type Handle = USBDevice | SerialPort | HIDDevice;
@@ -150,7 +151,7 @@ export class DeviceManager {
    */
   async reopen(identifier: string): Promise<boolean> {
     for (const [handle, entry] of this.entries) {
-      if (entry.device?.description.identifier !== identifier) continue;
+      if ((entry.device?.description.identifier ?? entry.info.identifier) !== identifier) continue;
       await this.detach(handle);
       await this.attach(entry.transport, handle);
       return true;
@@ -203,6 +204,8 @@ export class DeviceManager {
       }
     }
     if (!entry.device && !entry.problem) entry.problem = 'no driver for this device yet';
+    // Scanners and pole displays never answer a probe: the user names their protocol in the port's settings.
+    if (!entry.device && transport === 'serial') entry.info.identifier = serialIdentifier(handle as SerialPort, context);
     this.changed();
   }
 

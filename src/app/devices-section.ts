@@ -42,7 +42,9 @@ export class DevicesSection extends LitElement {
           ${d.type === 'scanner' || d.type === 'camera' ? html`<hub-scan-log .events=${this.snapshot?.recentEvents[d.identifier] ?? []}></hub-scan-log>` : ''}
           <hub-device-settings .hub=${this.hub} .device=${d}></hub-device-settings></li>`)}
         ${unclaimed.map((d) => html`<li>${d.label} <span class="value">${hex(d.vendorId)}:${hex(d.productId)}</span>
-          <span class="muted">${d.problem}</span></li>`)}
+          <span class="muted">${d.problem}</span>
+          ${d.identifier ? html`<hub-device-settings .hub=${this.hub}
+            .device=${{ identifier: d.identifier, name: d.label, type: 'unsupported', manufacturer: '', connection: 'serial', subtype: '' }}></hub-device-settings>` : ''}</li>`)}
       </ul>
       <div class="row">
         ${(Object.keys(CHOOSER_LABELS) as Chooser[]).map((kind) => html`

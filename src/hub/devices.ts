@@ -69,6 +69,8 @@ export interface GrantedDeviceInfo {
   label: string;
   vendorId?: number;
   productId?: number;
+  /** Where its settings are saved (serial ports: the identifier the serial drivers give it), so the user can set a protocol. */
+  identifier?: string;
 }
 
 export function usbIdentifier(vendorId: number, productId: number, serial?: string | null): string {
