@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 import sirv from 'sirv';
 import { redact } from '../src/hub/redact.ts';
+import { HEADER_CSP } from '../src/security/csp.ts';
 import type { LocalServerConfig } from './config.ts';
 import { BodyLimit, BodyTooLargeError } from './body-limit.ts';
 import { checkHost, checkTarget, DEFAULT_PAIRING_PROXY_ORIGIN, isForwardedPath, isPairingProxyPath, type Refusal } from './forwarding.ts';
@@ -52,6 +53,7 @@ export function createLocalServer(config: LocalServerConfig, options: LocalServe
     setHeaders(res, pathname) {
       // Hashed assets never change; the shell and the service worker must be revalidated.
       res.setHeader('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      setSecurityHeaders(res);
     },
   });
 
@@ -89,6 +91,16 @@ export function createLocalServer(config: LocalServerConfig, options: LocalServe
     pairingProxy.close();
   });
   return server;
+}
+
+/**
+ * Every file of the hub carries the policy: the page (beside its <meta> copy, which cannot set
+ * frame-ancestors), and the worker and service worker scripts, which take theirs from the header.
+ */
+export function setSecurityHeaders(res: http.ServerResponse): void {
+  res.setHeader('Content-Security-Policy', HEADER_CSP);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
 }
 
 function endSocket(socket: Duplex, { status, message }: Refusal): void {

@@ -1,3 +1,5 @@
+// First: the Trusted Types default policy must exist before any script URL is used.
+import './security/trusted-types.ts';
 import { LeaderElection } from './hub/leader.ts';
 import { UpdateController } from './app/updates.ts';
 import type { HubApp } from './app/hub-app.ts';

@@ -1,11 +1,11 @@
-import { LitElement, html } from 'lit';
+import { LitElement, html, css } from 'lit';
 import { sectionStyles } from './styles.ts';
 import type { HubRef } from './hub-api.ts';
 import type { LogRecord } from '../store/schema.ts';
 
 export class LogsSection extends LitElement {
   static properties = { hub: { attribute: false }, lines: { state: true }, open: { state: true } };
-  static styles = [sectionStyles];
+  static styles = [sectionStyles, css`pre { max-height: 20em; overflow: auto; font-size: 12px; }`];
   declare hub: HubRef | null;
   declare lines: LogRecord[];
   declare open: boolean;
@@ -24,7 +24,7 @@ export class LogsSection extends LitElement {
         <button @click=${this.toggle} data-test="show-logs">${this.open ? 'Hide logs' : 'Show logs'}</button>
         <button @click=${this.download}>Download logs</button>
       </div>
-      ${this.open ? html`<pre data-test="log-lines" style="max-height: 20em; overflow: auto; font-size: 12px">${this.lines
+      ${this.open ? html`<pre data-test="log-lines">${this.lines
         .map((l) => `${new Date(l.time).toLocaleTimeString()} ${l.level.toUpperCase()} [${l.source}] ${l.message}`)
         .join('\n')}</pre>` : ''}
     `;
