@@ -1,5 +1,5 @@
-// Device benchmarks in real Chromium: Toledo read_once overhead over the wire time, camera decode
-// frames per second in a worker, HID POS scan-to-event latency. Pages are served by vite on loopback.
+// Device benchmarks in real Chromium, each in a dedicated worker as the hub runs them: Toledo read_once overhead over the wire time, camera decode
+// frames per second, HID POS scan-to-outbox latency. Pages are served by vite on loopback.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join, normalize } from 'node:path';
