@@ -17,6 +17,8 @@ const election = new LeaderElection({
     await app.startHub();
     await app.updateComplete;
     markReady('ready');
+    // Demo mode's virtual devices load only now: the homepage never waits for their code.
+    void app.hub?.api.startDemoDevices().catch((error) => console.error('the demo devices did not start', error));
   },
   onLost() {
     app.stopHub();

@@ -73,6 +73,7 @@ export class DeviceManager {
   private readonly listeners = new Set<() => void>();
   private readonly eventListeners = new Set<DeviceEventListener>();
   private readonly unsubscribers: Array<() => void> = [];
+  private readonly extraSources: DeviceSources[] = [];
   /** Ordinals already given to a handle: reopened with new settings, a device keeps its identifier. */
   private readonly ordinals = new WeakMap<Handle, Map<string, number>>();
 
@@ -101,12 +102,19 @@ export class DeviceManager {
   }
 
   async rescan(): Promise<void> {
-    const found: Array<[Transport, Handle]> = [
-      ...((await this.sources.usb?.getDevices()) ?? []).map((h) => ['usb', h] as [Transport, Handle]),
-      ...((await this.sources.serial?.getPorts()) ?? []).map((h) => ['serial', h] as [Transport, Handle]),
-      ...((await this.sources.hid?.getDevices()) ?? []).map((h) => ['hid', h] as [Transport, Handle]),
-    ];
-    for (const [transport, handle] of found) await this.attach(transport, handle);
+    for (const sources of [this.sources, ...this.extraSources]) await this.scan(sources);
+  }
+
+  /**
+   * More sources beside the browser's, after start: the demo's virtual devices, loaded lazily.
+   * Followed and scanned like the first ones, so real devices keep working next to them.
+   */
+  async addSources(sources: DeviceSources): Promise<void> {
+    this.extraSources.push(sources);
+    this.follow('usb', sources.usb);
+    this.follow('serial', sources.serial);
+    this.follow('hid', sources.hid);
+    await this.scan(sources);
   }
 
   /**
@@ -167,6 +175,15 @@ export class DeviceManager {
       await device.close().catch(() => undefined);
     }
     this.adopted.clear();
+  }
+
+  private async scan(sources: DeviceSources): Promise<void> {
+    const found: Array<[Transport, Handle]> = [
+      ...((await sources.usb?.getDevices()) ?? []).map((h) => ['usb', h] as [Transport, Handle]),
+      ...((await sources.serial?.getPorts()) ?? []).map((h) => ['serial', h] as [Transport, Handle]),
+      ...((await sources.hid?.getDevices()) ?? []).map((h) => ['hid', h] as [Transport, Handle]),
+    ];
+    for (const [transport, handle] of found) await this.attach(transport, handle);
   }
 
   private follow(transport: Transport, source: DeviceSources[Transport]): void {

@@ -11,6 +11,7 @@ import { DeviceManager, type DeviceSources, type DriverFactory, type Transport }
 import { ConnectionsService } from './connections-service.ts';
 import { currentPageContext } from '../src/odoo/target.ts';
 import { IotLink, type IotLinkTiming, type LinkSnapshot } from '../src/hub/iot-link.ts';
+import type { DemoDevices, DemoDevicesState } from './virtual/demo-devices.ts';
 import { TroubleshootingService } from './troubleshooting-service.ts';
 import { LocalDevices } from './local-devices.ts';
 import { cleanDeviceSettings, type DeviceSettings } from './device-settings.ts';
@@ -43,6 +44,8 @@ export interface HubSnapshot {
   recentEvents: Record<string, Array<DeviceEvent & { time: number }>>;
   /** The link with the paired Odoo database: pairing, registration, bus, queue. */
   link: LinkSnapshot;
+  /** The demo's virtual devices, once plugged (demo mode only). */
+  demo: DemoDevicesState | null;
 }
 
 export interface LocalServerInfo {
@@ -58,6 +61,8 @@ export interface HubServiceOptions {
   fetch?: typeof fetch;
   /** Shorter pairing, retry and reconnect delays for tests. */
   linkTiming?: IotLinkTiming;
+  /** Loads the demo's virtual devices (a dynamic import: their code stays out of the initial bundle). */
+  demoDevices?: () => Promise<typeof import('./virtual/demo-devices.ts')>;
 }
 
 /**
@@ -82,6 +87,8 @@ export class HubService {
   private deviceSettings = new Map<string, Record<string, string | number | boolean>>();
   private readonly ordinals = new Map<string, number>();
   private readonly recentEvents = new Map<string, Array<DeviceEvent & { time: number }>>();
+  private demoStarting: Promise<void> | null = null;
+  private demoDevices: DemoDevices | null = null;
 
   constructor(private readonly options: HubServiceOptions = {}) {}
 
@@ -155,6 +162,7 @@ export class HubService {
       localServer: this.localServer,
       recentEvents: Object.fromEntries(this.recentEvents),
       link: this.iotLink.snapshot(),
+      demo: this.demoDevices?.state() ?? null,
     };
   }
 
@@ -204,6 +212,34 @@ export class HubService {
   async scaleReading(identifier: string): Promise<{ weight: number; status: ScaleStatus } | null> {
     const device = this.devices.get(identifier) as { current?: () => Promise<{ weight: number; status: ScaleStatus }> } | undefined;
     return device?.current ? device.current() : null;
+  }
+
+  /**
+   * Demo mode only (the local server plays Odoo with its simulator): plugs a virtual receipt
+   * printer, scale and barcode scanner beside the real devices. The window calls it once the
+   * homepage is ready, so their code never delays the start. Resolves false outside demo mode.
+   */
+  async startDemoDevices(): Promise<boolean> {
+    const load = this.options.demoDevices;
+    if (this.localServer?.mode !== 'demo' || !load) return false;
+    this.demoStarting ??= load().then(async ({ DemoDevices }) => {
+      const demo = new DemoDevices(() => this.changed());
+      await this.devices.addSources(demo.sources);
+      this.demoDevices = demo;
+      this.log.info('demo mode: a virtual receipt printer, scale and barcode scanner are plugged in');
+      this.changed();
+    }).catch((error: unknown) => {
+      this.demoStarting = null;
+      throw error;
+    });
+    await this.demoStarting;
+    return true;
+  }
+
+  /** The demo's virtual devices (comlink proxies `api.demo.setWeight(1.2)`). */
+  get demo(): DemoDevices {
+    if (!this.demoDevices) throw new Error('no demo devices: the hub is not in demo mode, or they have not started yet');
+    return this.demoDevices;
   }
 
   /** `listener` is a comlink proxy when called from the window. */

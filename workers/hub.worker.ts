@@ -11,6 +11,7 @@ const nav = self.navigator as WorkerNavigator & { usb?: USB; serial?: Serial; hi
 const hub = new HubService(import.meta.env.MODE === 'e2e' ? e2eHubOptions() : {
   sources: { usb: nav.usb, serial: serialSource(nav.serial, nav.usb), hid: nav.hid },
   factories: DRIVER_FACTORIES,
+  demoDevices: () => import('./virtual/demo-devices.ts'),
 });
 
 Comlink.expose(hub);

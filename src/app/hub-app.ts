@@ -90,6 +90,11 @@ export class HubApp extends LitElement {
     this.role = 'viewer';
   }
 
+  protected updated() {
+    // Only demo mode has the section: its code loads when the demo devices show up.
+    if (this.snapshot?.demo && !customElements.get('hub-demo-section')) void import('./demo-section.ts');
+  }
+
   render() {
     return html`
       <header><h1>Browser IoT Hub</h1><span data-test="role">${this.role === 'hub' ? 'running in this window' : ''}</span></header>
@@ -107,6 +112,7 @@ export class HubApp extends LitElement {
       <hub-odoo-section .snapshot=${this.snapshot} .hub=${this.hub}></hub-odoo-section>
       <hub-pairing-section .snapshot=${this.snapshot} .hub=${this.hub}></hub-pairing-section>
       <hub-devices-section .snapshot=${this.snapshot} .hub=${this.hub}></hub-devices-section>
+      ${this.snapshot?.demo ? html`<hub-demo-section .snapshot=${this.snapshot} .hub=${this.hub}></hub-demo-section>` : ''}
       <hub-connections-section .hub=${this.hub} .snapshot=${this.snapshot}></hub-connections-section>
       <hub-queue-section .snapshot=${this.snapshot} .hub=${this.hub}></hub-queue-section>
       <hub-troubleshooting-section .hub=${this.hub} .snapshot=${this.snapshot}></hub-troubleshooting-section>

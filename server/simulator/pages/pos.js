@@ -7,6 +7,8 @@ const WEBRTC_CONNECT_TIMEOUT_MS = 5000; // iot_webrtc.js CONNECT_TIMEOUT_MS
 const RESULT_TIMEOUT_MS = 6000; // iot_websocket.js onMessage timeout
 const WEBRTC_RETRY_AFTER_FAILURE_MS = 20 * 60 * 1000; // iot_http_service.js _ensureWebRtcEnabled
 const OLD_BOX_VERSION = /\d{4}\.\d{2}\.\d{2}/; // boxes with such versions have no WebRTC
+const BUS_RETRY_MIN_MS = 500;
+const BUS_RETRY_MAX_MS = 5000;
 
 const uuid = () => crypto.randomUUID();
 const now = () => performance.now();
@@ -27,18 +29,49 @@ async function fetchState() {
   return response.json();
 }
 
-/** The POS's bus: one websocket subscribed to the database's IoT channel. */
+/** The POS's bus: one websocket subscribed to the database's IoT channel, reconnected until the page closes. */
 class PosBus {
   constructor() {
     this.listeners = new Set();
+    this.stateListeners = new Set();
     this.last = 0;
     this.connected = null;
+    this.retryMs = BUS_RETRY_MIN_MS;
+    this.retryTimer = null;
+    this.state = 'connecting';
   }
 
   connect() {
     if (this.connected) return this.connected;
-    this.connected = this.open();
-    return this.connected;
+    const attempt = this.open();
+    this.connected = attempt;
+    // A failed attempt must not stick: later calls and the retry below try again.
+    attempt.catch(() => {
+      if (this.connected === attempt) this.connected = null;
+      this.setState('reconnecting');
+      this.retry(this.retryMs);
+      this.retryMs = Math.min(this.retryMs * 2, BUS_RETRY_MAX_MS);
+    });
+    return attempt;
+  }
+
+  /** Resolves once the bus is connected, however many attempts it takes. */
+  async whenConnected() {
+    for (;;) {
+      try {
+        return await this.connect();
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, BUS_RETRY_MIN_MS));
+      }
+    }
+  }
+
+  retry(delayMs) {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.connect().catch(() => undefined);
+    }, delayMs);
   }
 
   async open() {
@@ -50,6 +83,7 @@ class PosBus {
     await new Promise((resolve, reject) => {
       ws.onopen = resolve;
       ws.onerror = () => reject(new Error('bus websocket failed'));
+      ws.onclose = () => reject(new Error('bus websocket closed while connecting'));
     });
     ws.onmessage = (event) => {
       for (const notification of JSON.parse(event.data)) {
@@ -59,11 +93,25 @@ class PosBus {
     };
     ws.onclose = (event) => {
       this.connected = null;
-      // Reconnect (OUTDATED_VERSION refetches the version through open()).
-      setTimeout(() => this.connect().catch(() => undefined), event.reason === 'OUTDATED_VERSION' ? 0 : 500);
+      this.setState('reconnecting');
+      // OUTDATED_VERSION: reconnect at once, open() fetches the new version.
+      this.retry(event.reason === 'OUTDATED_VERSION' ? 0 : BUS_RETRY_MIN_MS);
     };
     ws.send(JSON.stringify({ event_name: 'subscribe', data: { channels: [this.channel], last: this.last } }));
+    this.retryMs = BUS_RETRY_MIN_MS;
+    this.setState('connected');
     return ws;
+  }
+
+  setState(state) {
+    if (state === this.state) return;
+    this.state = state;
+    for (const listener of this.stateListeners) listener(state);
+  }
+
+  onState(listener) {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
   }
 
   subscribe(listener) {
@@ -302,7 +350,7 @@ function stats() {
 }
 
 window.posSim = {
-  ready: bus.connect(),
+  ready: bus.whenConnected(),
   action,
   boxCommand,
   boxes,

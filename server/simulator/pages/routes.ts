@@ -10,6 +10,8 @@ const API = '/iot-sim/api/';
 const FILES: Record<string, { file: string; type: string }> = {
   [POS_PAGE_PATH]: { file: 'pos.html', type: 'text/html; charset=utf-8' },
   [`${POS_PAGE_PATH}pos.js`]: { file: 'pos.js', type: 'text/javascript; charset=utf-8' },
+  [`${POS_PAGE_PATH}pos-ui.js`]: { file: 'pos-ui.js', type: 'text/javascript; charset=utf-8' },
+  [`${POS_PAGE_PATH}sample-receipt.js`]: { file: 'sample-receipt.js', type: 'text/javascript; charset=utf-8' },
   [IOT_APP_PATH]: { file: 'iot-app.html', type: 'text/html; charset=utf-8' },
   [`${IOT_APP_PATH}iot-app.js`]: { file: 'iot-app.js', type: 'text/javascript; charset=utf-8' },
 };
