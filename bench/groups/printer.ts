@@ -16,7 +16,7 @@ const PIL_SCRIPT = fileURLToPath(new URL('../printer/pil_pipeline.py', import.me
 const ENCODER_ANCHOR = '@point-of-sale/receipt-printer-encoder image() floydsteinberg';
 const PAGE = '<!doctype html><meta charset="utf-8"><title>printer bench</title>';
 
-interface WorkerResult { name: string; hubMs: number; encoderMs: number }
+interface WorkerResult { name: string; hubMs: number; encoderMs: number; stages: { hub: Record<string, number>; encoder: Record<string, number> } }
 
 /** The first python3 that imports PIL (pyenv shims may hide the system one that has it). */
 function pythonWithPil(): string | null {
@@ -69,6 +69,10 @@ export async function run(): Promise<Figure[]> {
   const python = pythonWithPil();
   if (!python) console.log('python3 with PIL not found: the _vs_pil figures are skipped');
   for (const result of results) {
+    for (const side of ['hub', 'encoder'] as const) {
+      const stages = Object.entries(result.stages[side]).map(([stage, ms]) => `${stage} ${ms.toFixed(1)}`).join(', ');
+      console.log(`${result.name} ${side} stages (median ms): ${stages}`);
+    }
     const key = `printer.receipt_${result.name.replace(/\.jpe?g$/, '')}`;
     figures.push({ key: `${key}_ms`, value: result.hubMs, unit: 'ms', goal: '>= 8x faster than the anchor', anchor: ENCODER_ANCHOR, anchor_value: result.encoderMs });
     if (python) {

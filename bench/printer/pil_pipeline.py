@@ -15,10 +15,10 @@ def to_escpos(receipt_b64):
     return out + b"\x1d\x56\x41\n"
 
 receipt = base64.b64encode(open(sys.argv[1], "rb").read())
-for _ in range(3):
+for _ in range(5):
     to_escpos(receipt)
 runs = []
-for _ in range(15):
+for _ in range(31):
     start = time.perf_counter()
     to_escpos(receipt)
     runs.append((time.perf_counter() - start) * 1000)

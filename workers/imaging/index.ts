@@ -15,7 +15,11 @@ export { ditherToBitmap, ditherGrey } from './dither.ts';
 /** Decodes an image and turns it into printer dots as the box does, scaled down to `maxWidth` dots when wider. */
 export async function imageToBitmap(bytes: Uint8Array, maxWidth = Infinity): Promise<Bitmap> {
   const image = await decodeGrey(bytes, maxWidth);
-  return ditherGrey(image.grey, image.stride, image.width, image.height);
+  try {
+    return ditherGrey(image.grey, image.stride, image.width, image.height);
+  } finally {
+    image.release();
+  }
 }
 
 /** The dots as a black-on-white PNG. */

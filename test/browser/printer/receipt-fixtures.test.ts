@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { imageToBitmap, escposRaster } from '../../../workers/imaging/index.ts';
+import { imageToBitmap, escposRaster, ditherToBitmap, type Bitmap } from '../../../workers/imaging/index.ts';
+import { decodeImage } from '../../../workers/imaging/decode.ts';
+import { decodeBase64Field, PayloadError } from '../../../workers/drivers/printer/payload.ts';
 
 interface FixtureEntry { jpeg: string; width: number; height: number; reference_escpos: string; reference_bytes: number }
 
@@ -52,5 +54,71 @@ describe('receipt fixtures: the hub stream against the box stream', () => {
       console.log(`${entry.jpeg}: ${differing} of ${dots} dots differ (${(share * 100).toFixed(3)} %)`);
       expect(share, `${entry.jpeg} differing dots`).to.be.at.most(0.01);
     }
+  });
+});
+
+describe('receipt decoding paths', () => {
+  async function jpegOf(draw: (context: OffscreenCanvasRenderingContext2D) => void, width: number, height: number, type = 'image/jpeg'): Promise<Uint8Array> {
+    const canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext('2d')!;
+    draw(context);
+    return new Uint8Array(await (await canvas.convertToBlob({ type, quality: 0.92 })).arrayBuffer());
+  }
+
+  function differingShare(a: Bitmap, b: Bitmap): number {
+    expect([a.width, a.height]).to.deep.equal([b.width, b.height]);
+    let differing = 0;
+    for (let i = 0; i < a.data.length; i++) differing += popcount(a.data[i] ^ b.data[i]);
+    return differing / (a.width * a.height);
+  }
+
+  it('gives the same dots from the JPEG Y plane (ImageDecoder) as through the canvas and Pillow luma, for every fixture', async () => {
+    expect(typeof ImageDecoder, 'Chromium has WebCodecs ImageDecoder').to.equal('function');
+    const index = (await (await fetch('/shared-fixtures/receipts/index.json')).json()) as FixtureEntry[];
+    for (const entry of index) {
+      const jpeg = new Uint8Array(await (await fetch(`/shared-fixtures/receipts/${entry.jpeg}`)).arrayBuffer());
+      const viaPlane = await imageToBitmap(jpeg, 512);
+      const rgba = await decodeImage(jpeg, 512);
+      expect(differingShare(viaPlane, ditherToBitmap(rgba.rgba, rgba.width, rgba.height)), entry.jpeg).to.equal(0);
+    }
+  });
+
+  it('gives Pillow dots on a colour JPEG too (RGB→L through the canvas, not the Y plane)', async () => {
+    const jpeg = await jpegOf((context) => {
+      const gradient = context.createLinearGradient(0, 0, 512, 300);
+      for (const [stop, colour] of [[0, '#e53935'], [0.3, '#43a047'], [0.6, '#1e88e5'], [1, '#fdd835']] as const) gradient.addColorStop(stop, colour);
+      context.fillStyle = gradient;
+      context.fillRect(0, 0, 512, 300);
+      context.fillStyle = '#fff';
+      context.font = 'bold 40px sans-serif';
+      context.fillText('Logo & Co — 12.50 €', 20, 160);
+    }, 512, 300);
+    const viaPlane = await imageToBitmap(jpeg, 576);
+    const rgba = await decodeImage(jpeg, 576);
+    expect(differingShare(viaPlane, ditherToBitmap(rgba.rgba, rgba.width, rgba.height))).to.equal(0);
+  });
+
+  it('decodes PNGs (transparent parts are paper) and scales images wider than the printer', async () => {
+    const png = await jpegOf((context) => {
+      context.fillStyle = '#000';
+      context.fillRect(0, 0, 8, 4);
+    }, 16, 4, 'image/png');
+    const bitmap = await imageToBitmap(png, 576);
+    expect([bitmap.width, bitmap.height]).to.deep.equal([16, 4]);
+    expect([...bitmap.data]).to.deep.equal([0xff, 0, 0xff, 0, 0xff, 0, 0xff, 0]);
+    const wide = await jpegOf((context) => {
+      context.fillStyle = '#fff';
+      context.fillRect(0, 0, 1024, 200);
+    }, 1024, 200);
+    const scaled = await imageToBitmap(wide, 576);
+    expect([scaled.width, scaled.height]).to.deep.equal([576, 113]);
+  });
+
+  it('takes line-wrapped base64 and data URLs, and names the field of malformed base64', () => {
+    expect([...decodeBase64Field({ receipt: 'AAEC\r\nAwQ=' }, 'receipt')]).to.deep.equal([0, 1, 2, 3, 4]);
+    expect([...decodeBase64Field({ receipt: 'data:image/jpeg;base64,/9j/' }, 'receipt')]).to.deep.equal([0xff, 0xd8, 0xff]);
+    expect(() => decodeBase64Field({ receipt: 'AA*B' }, 'receipt')).to.throw(PayloadError, '"receipt" is not valid base64');
+    expect(() => decodeBase64Field({ receipt: ' \n' }, 'receipt')).to.throw(PayloadError, '"receipt" is empty');
+    expect(() => decodeBase64Field({}, 'receipt')).to.throw(PayloadError, '"receipt" is missing');
   });
 });
