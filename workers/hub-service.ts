@@ -136,6 +136,8 @@ export class HubService {
     this.iotLink = new IotLink({
       db: this.db, logger: this.logger, activity: this.activity, devices: this.devices,
       identity: () => this.identity, hubName: () => this.settings.hubName, pairingProxyUrl: () => this.settings.pairingProxyUrl,
+      refreshIdentity: () => this.refreshAddress(),
+      forwardedOdooOrigin: () => (this.localServer?.mode === 'forward' ? this.localServer.odooOrigin : null),
       onChange: () => this.changed(), fetch: this.options.fetch, timing: this.options.linkTiming,
     });
     await this.iotLink.start();
@@ -326,6 +328,18 @@ export class HubService {
     const identifier = newIdentifier();
     await this.db.put('settings', { key: IDENTIFIER_KEY, value: identifier });
     return identifier;
+  }
+
+  /** The LAN address can change (DHCP, another network): ask the local server again. */
+  async refreshAddress(): Promise<void> {
+    if (this.settings.addressOverride) return;
+    const info = await this.fetchLocalServerInfo();
+    if (!info) return;
+    this.localServer = info;
+    if (info.address === this.identity.address) return;
+    this.log.info(`the local server now sees this hub at ${info.address}`);
+    this.identity.address = info.address;
+    this.changed();
   }
 
   private async fetchLocalServerInfo(): Promise<LocalServerInfo | null> {

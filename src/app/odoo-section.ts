@@ -10,6 +10,15 @@ const REGISTRATION_TEXT = {
   refused: 'refused by the database',
 } as const;
 
+/**
+ * What Disconnect does, as the IoT box does it (iot_drivers `helpers.disconnect_from_server`
+ * clears the box's own configuration and tells the server nothing).
+ */
+export const DISCONNECT_HELP =
+  'Disconnect forgets the database on this hub only, as an IoT box does: Odoo is not told. ' +
+  'The IoT app keeps the hub (shown disconnected) until you delete it there; ' +
+  'to connect again, paste a new token or enter the pairing code.';
+
 /** "Odoo database connected": the pairing, its health, and the Configure / Disconnect actions. */
 export class OdooSection extends LitElement {
   static properties = {
@@ -48,10 +57,12 @@ export class OdooSection extends LitElement {
         <div class="row"><span class="label">POS channels (WebRTC)</span><span data-test="rtc-channels">${link.channels}</span></div>`
       : html`<div class="muted" data-test="odoo-server">Not connected to a database: paste a connection token, or enter the pairing code below in the IoT app.</div>`}
       ${registration?.message ? html`<div class="bad" data-test="registration-message">${registration.message}</div>` : ''}
+      ${link?.serverNotice ? html`<div class="bad" data-test="server-notice">${link.serverNotice}</div>` : ''}
       <div class="row">
         <button class="primary" data-test="configure" @click=${this.open}>Configure</button>
         ${link?.paired ? html`<button data-test="disconnect" ?disabled=${this.busy} @click=${this.disconnect}>Disconnect</button>` : ''}
       </div>
+      ${link?.paired ? html`<div class="muted" data-test="disconnect-help">${DISCONNECT_HELP}</div>` : ''}
       <dialog>
         <h2>Connect to an Odoo database</h2>
         <p>In Odoo, open the IoT app, click <b>Connect</b> and copy the token; paste it here.</p>
@@ -97,7 +108,7 @@ export class OdooSection extends LitElement {
   }
 
   private async disconnect() {
-    if (!this.hub || !confirm('Forget the database? Odoo will stop sending this hub anything until you connect again.')) return;
+    if (!this.hub || !confirm(`Disconnect from this database? ${DISCONNECT_HELP}`)) return;
     this.busy = true;
     try {
       await this.hub.api.link.disconnect();

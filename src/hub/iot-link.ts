@@ -19,7 +19,7 @@ import { postIotJson, IotHttpError } from '../odoo/iot/http.ts';
 import {
   FrameError, isForHub, parseBusAction, parseChannelMessage, parseWebrtcOffer, type IotAction, type Notification,
 } from '../odoo/iot/messages.ts';
-import { ackMessage, PRINTER_STATUS_PATH, SEND_WEBSOCKET_PATH, WEBRTC_ANSWER_PATH, type ResultMessage } from '../odoo/iot/results.ts';
+import { ackMessage, channelAck, remoteDebugAck, PRINTER_STATUS_PATH, SEND_WEBSOCKET_PATH, WEBRTC_ANSWER_PATH, type ResultMessage } from '../odoo/iot/results.ts';
 import { measureConnection } from '../odoo/iot/connection-test.ts';
 
 /**
@@ -47,6 +47,8 @@ export interface IotLinkTiming {
   busReconnectMinMs?: number;
   registrationRetryMs?: number;
   outboxRetryMinMs?: number;
+  /** How often the registration facts (address, devices, version) are re-checked. */
+  registrationCheckMs?: number;
   /** The longest wait between two tries to reach the server (bus, outbox, registration). */
   retryMaxMs?: number;
 }
@@ -58,6 +60,13 @@ export interface IotLinkDeps {
   identity(): LinkIdentity;
   hubName(): string;
   pairingProxyUrl(): string;
+  /**
+   * Refreshes what `identity()` returns from outside facts (the local server's view of the LAN
+   * address); called before each periodic registration check.
+   */
+  refreshIdentity?(): Promise<void>;
+  /** The Odoo origin the local server forwards to, when it does; null when unknown (same origin or demo). */
+  forwardedOdooOrigin?(): string | null;
   devices: {
     get(identifier: string): Device | undefined;
     listing(): { devices: Device[]; unclaimed: GrantedDeviceInfo[] };
@@ -101,7 +110,9 @@ export interface LinkSnapshot {
   dbName: string;
   pairedAt: number;
   registration: { state: RegistrationState; message: string };
-  bus: { state: BusState; detail: string; last: number; versionFetches: number };
+  /** Why the hub may not reach the database's current URL (after server_update), or ''. */
+  serverNotice: string;
+  bus: { state: BusState; detail: string; last: number; versionFetches: number; openedAt: number };
   pairingCode: PairingCodeState;
   channels: number;
   outbox: { pending: number; lastError: string };
@@ -112,6 +123,12 @@ export interface LinkSnapshot {
 /** odoo-iot.md §4.1: a `server_clear` this soon after connecting is a replay of an old one. */
 export const SERVER_CLEAR_GRACE_MS = 5_000;
 const REGISTRATION_RETRY_MS = 5_000;
+/**
+ * The box re-checks its devices every 3 s (iot_drivers/main.py `Manager.run`); the hub's devices
+ * and settings trigger a check when they change, and this periodic one also catches a new LAN
+ * address seen by the local server (one cheap loopback request per period).
+ */
+const REGISTRATION_CHECK_MS = 30_000;
 const REGISTRATION_RETRY_MAX_MS = 60_000;
 const CHANGE_THROTTLE_MS = 100;
 /** restart_odoo: how long the acknowledgement may take to leave before the reload. */
@@ -144,6 +161,10 @@ export class IotLink {
   private offers: Promise<void> = Promise.resolve();
   private changeTimer: ReturnType<typeof setTimeout> | null = null;
   private lastIdTimer: ReturnType<typeof setTimeout> | null = null;
+  private checkTimer: ReturnType<typeof setInterval> | null = null;
+  private stopped = false;
+  /** Set when the database moved (server_update) to a server the hub cannot reach from here. */
+  private serverNotice = '';
   private readonly unsubscribers: Array<() => void> = [];
   /** Printers this hub has driven (the `devices` store), present or not. */
   private readonly knownDevices = new Map<string, DeviceRecord>();
@@ -172,7 +193,7 @@ export class IotLink {
     });
     this.pairingFlow = new PairingCodeFlow({
       identifier: deps.identity().identifier,
-      proxyUrl: deps.pairingProxyUrl(),
+      proxyUrl: () => deps.pairingProxyUrl(),
       onPaired: (result) => this.pairedByCode(result),
       onState: () => this.changed(),
       log: deps.logger.scope('pairing'),
@@ -205,16 +226,25 @@ export class IotLink {
     };
     self.addEventListener('online', reconnect);
     this.unsubscribers.push(() => self.removeEventListener('online', reconnect));
-    if (this.pairing) void this.registerNow();
-    else this.pairingFlow.start();
+    this.checkTimer = setInterval(() => void this.periodicCheck(), this.deps.timing?.registrationCheckMs ?? REGISTRATION_CHECK_MS);
+    // Back on a network (maybe another one): the address may have changed.
+    const online = () => void this.periodicCheck();
+    self.addEventListener('online', online);
+    this.unsubscribers.push(() => self.removeEventListener('online', online));
+    if (this.pairing) {
+      this.serverNotice = this.unreachableServerNotice(this.pairing.serverUrl);
+      void this.registerNow();
+    } else this.pairingFlow.start();
   }
 
   stop(): void {
+    this.stopped = true;
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     this.bus?.stop();
     this.pairingFlow.stop();
     this.outbox.setEnabled(false);
     for (const timer of [this.registrationRetry, this.changeTimer, this.lastIdTimer]) if (timer) clearTimeout(timer);
+    if (this.checkTimer) clearInterval(this.checkTimer);
   }
 
   snapshot(): LinkSnapshot {
@@ -225,7 +255,11 @@ export class IotLink {
       dbName: p?.dbName ?? '',
       pairedAt: p?.pairedAt ?? 0,
       registration: { ...this.registration },
-      bus: { state: this.bus?.state ?? 'stopped', detail: this.bus?.detail ?? '', last: p?.lastBusId ?? 0, versionFetches: this.bus?.versionFetches ?? 0 },
+      serverNotice: this.serverNotice,
+      bus: {
+        state: this.bus?.state ?? 'stopped', detail: this.bus?.detail ?? '', last: p?.lastBusId ?? 0,
+        versionFetches: this.bus?.versionFetches ?? 0, openedAt: this.busOpenedAt,
+      },
       pairingCode: this.pairingFlow.state,
       channels: this.channels,
       outbox: { pending: this.outbox.pending, lastError: this.outbox.lastError },
@@ -301,7 +335,12 @@ export class IotLink {
     return result;
   }
 
-  /** Disconnect: forget the pairing (Odoo keeps the box record until someone deletes it there). */
+  /**
+   * Disconnect: forget the pairing here and ask for a pairing code again. Like the box's
+   * "disconnect" (iot_drivers homepage `/iot_drivers/server_clear` → `helpers.disconnect_from_server`,
+   * which only clears its own configuration), Odoo is not told: it keeps the hub in its IoT app,
+   * shown disconnected once the bus socket closes, until someone deletes it there.
+   */
   async disconnect(): Promise<void> {
     await this.forget('disconnected by the user');
     this.pairingFlow.start();
@@ -336,7 +375,7 @@ export class IotLink {
       await this.router.accept(message.action);
       return;
     }
-    this.host?.send(channelId, JSON.stringify(ackMessage(identifier, message.sessionId)));
+    this.host?.send(channelId, JSON.stringify(channelAck(identifier, message.sessionId)));
     if (message.kind === 'restart_odoo') void this.restart();
   }
 
@@ -413,6 +452,15 @@ export class IotLink {
     return channel;
   }
 
+  private async periodicCheck(): Promise<void> {
+    try {
+      await this.deps.refreshIdentity?.();
+    } catch (error) {
+      this.log.debug(`identity not refreshed: ${describeError(error)}`);
+    }
+    this.checkRegistration();
+  }
+
   /** Re-sends the registration when devices, address or version changed (the box checks every 3 s). */
   checkRegistration(): void {
     if (!this.pairing || this.registration.state !== 'registered') return;
@@ -449,6 +497,8 @@ export class IotLink {
   }
 
   private registered(channel: string): void {
+    // A registration that was on its way when the hub stopped changes nothing any more.
+    if (this.stopped) return;
     this.registrationFailures = 0;
     this.registration = { state: 'registered', message: '' };
     this.log.info(`registered with ${this.pairing?.serverUrl}`);
@@ -490,7 +540,10 @@ export class IotLink {
       onLast: (last) => this.rememberLast(last),
       onState: (state) => {
         // The server is back: results waiting in the outbox can go.
-        if (state === 'open') this.outbox.kick();
+        if (state === 'open') {
+          this.busOpenedAt = Date.now();
+          this.outbox.kick();
+        }
         this.changed();
       },
       log: this.deps.logger.scope('bus'),
@@ -502,6 +555,8 @@ export class IotLink {
   }
 
   private busChannel = '';
+  /** When the bus last opened: it stays set while a closed socket's last frames are handled. */
+  private busOpenedAt = 0;
 
   private rememberLast(last: number): void {
     const pairing = this.pairing;
@@ -533,11 +588,11 @@ export class IotLink {
           return;
         case 'test_connection': {
           const result = await measureConnection({ fetch: this.deps.fetch, appUrl: appUrl(), dbName: this.pairing?.dbName });
-          await this.outbox.append(ackMessage(identifier, stringId(payload.session_id), { result }));
+          await this.outbox.append(ackMessage(identifier, stringId(payload.session_id), { device_identifier: null, result }));
           return;
         }
         case 'server_clear':
-          if (this.bus && Date.now() - this.bus.openedAt < SERVER_CLEAR_GRACE_MS) {
+          if (isServerClearReplay(this.busOpenedAt, Date.now())) {
             this.log.info(`server_clear (notification ${id}) right after connecting: a replay of an old one, ignored`);
             return;
           }
@@ -548,7 +603,7 @@ export class IotLink {
           await this.serverUpdate(payload.server_url);
           return;
         case 'remote_debug':
-          await this.outbox.append({ session_id: 0, iot_box_identifier: identifier, device_identifier: null, status: 'success', result: { enabled: false } });
+          await this.outbox.append(remoteDebugAck(identifier));
           this.log.info('remote debugging was requested: this hub has no remote shell, answered enabled: false');
           return;
         default:
@@ -618,14 +673,39 @@ export class IotLink {
     }
     this.pairing.serverUrl = url.href.replace(/\/+$/, '');
     await savePairing(this.deps.db, this.pairing);
+    this.serverNotice = this.unreachableServerNotice(this.pairing.serverUrl);
     this.log.info(`the database moved to ${this.pairing.serverUrl}`);
+    if (this.serverNotice) this.log.warning(this.serverNotice);
     this.changed();
+    // The box re-registers with the new URL at its next check; the hub does it at once.
+    await this.registerNow();
+  }
+
+  /**
+   * The hub reaches Odoo through same-origin paths: its own origin, or the one Odoo its local
+   * server forwards to. A database URL outside those cannot be reached from this page.
+   */
+  private unreachableServerNotice(serverUrl: string): string {
+    const forwarded = this.deps.forwardedOdooOrigin?.() ?? null;
+    if (!forwarded) return '';
+    let origin: string;
+    try {
+      origin = new URL(serverUrl).origin;
+    } catch {
+      return '';
+    }
+    if (origin === new URL(forwarded).origin || origin === self.location.origin) return '';
+    return `The database now lives at ${origin}, but this hub reaches Odoo through its local server, which forwards to ${new URL(forwarded).origin}. ` +
+      `Restart the local server with --odoo ${origin} so the hub follows it.`;
   }
 
   private async restart(): Promise<void> {
     this.log.info('restart requested by the database');
     await Promise.race([this.outbox.drained(), sleep(RESTART_ACK_WAIT_MS)]);
     await this.deps.activity.whenIdle();
+    // The bus position is saved lazily; a reload before it is saved would replay restart_odoo
+    // after the restart, and restart again (the box, too, saves it when its socket closes).
+    if (this.pairing) await savePairing(this.deps.db, this.pairing).catch((e) => this.log.warning(`bus position not saved: ${describeError(e)}`));
     if (this.host) this.host.reload();
     else this.log.warning('restart requested but no hub window can reload');
   }
@@ -643,6 +723,7 @@ export class IotLink {
     await this.outbox.clear();
     await forgetPairing(this.deps.db, previous);
     this.registration = { state: 'unpaired', message: why };
+    this.serverNotice = '';
     this.changed();
   }
 
@@ -678,6 +759,11 @@ function summarizeJob(job: JobRecord & { progress?: number }): LinkJob {
     progress: job.progress, heldAt: job.heldAt, repeatOf: job.repeatOf,
     repeatable: !job.trimmed && holdsWhileOffline(jobKind(job.action)),
   };
+}
+
+/** odoo-iot.md §4.1: a `server_clear` this soon after the socket opened is a replay of an old one. */
+export function isServerClearReplay(openedAt: number, now: number): boolean {
+  return openedAt > 0 && now - openedAt < SERVER_CLEAR_GRACE_MS;
 }
 
 function stringId(value: unknown): string {

@@ -93,3 +93,53 @@ export async function openPos(context: BrowserContext, sim: RunningSimulator): P
 export function posAction(pos: Page, args: { box: string; device: string; data?: Record<string, unknown>; via: 'bus' | 'webrtc' | 'auto'; actionId?: string; timeoutMs?: number }): Promise<PosResult> {
   return pos.evaluate((a) => (window as unknown as { posSim: { action(x: unknown): Promise<PosResult> } }).posSim.action(a), args);
 }
+
+/** Polls `find` until it returns something (for what the simulator records). */
+export async function waitFor<T>(find: () => T | undefined | null | false, what: string, timeout = 8_000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const found = find();
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/**
+ * Sends a box-level WebRTC message (`restart_odoo`, `test_protocol`) from the POS page the way the
+ * 19.0 POS opens its channel (offer over the bus, answer back as webrtc_answer), on a channel of
+ * its own, and resolves with the hub's reply on that channel.
+ */
+export function rtcBoxMessage(pos: Page, box: string, messageType: 'restart_odoo' | 'test_protocol', sessionId: string): Promise<Record<string, unknown>> {
+  return pos.evaluate(async ({ box, messageType, sessionId }) => {
+    type Bus = { connect(): Promise<unknown>; subscribe(l: (t: string, p: Record<string, unknown>) => void): () => void };
+    const bus = (window as unknown as { posSim: { bus: Bus } }).posSim.bus;
+    const peer = new RTCPeerConnection();
+    const channel = peer.createDataChannel('iot');
+    await peer.setLocalDescription(await peer.createOffer());
+    const stop = bus.subscribe((type, payload) => {
+      if (type !== 'webrtc_answer' || payload.iot_box_identifier !== box || peer.signalingState !== 'have-local-offer') return;
+      void peer.setRemoteDescription(payload.answer as RTCSessionDescriptionInit);
+      stop();
+    });
+    await bus.connect();
+    const offer = { iot_identifiers: [box], iot_identifier: box, session_id: crypto.randomUUID(), offer: { sdp: peer.localDescription!.sdp, type: 'offer' } };
+    await fetch('/web/dataset/call_kw/iot.channel/send_message', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', method: 'call', id: 1, params: { model: 'iot.channel', method: 'send_message', args: [offer, 'webrtc_offer'], kwargs: {} } }),
+    });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('WebRTC channel did not open')), 5_000);
+      channel.addEventListener('open', () => (clearTimeout(timer), resolve()), { once: true });
+    });
+    const reply = new Promise<Record<string, unknown>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no reply to ${messageType}`)), 5_000);
+      channel.addEventListener('message', (event) => {
+        const message = JSON.parse(event.data as string) as Record<string, unknown>;
+        if (message.owner === sessionId) (clearTimeout(timer), resolve(message));
+      });
+    });
+    channel.send(JSON.stringify({ session_id: sessionId, message_type: messageType }));
+    return reply;
+  }, { box, messageType, sessionId });
+}

@@ -32,8 +32,8 @@ export interface PairingResult {
 
 export interface PairingCodeOptions {
   identifier: string;
-  /** Proxy base URL; empty means same origin (the local server forwards to the proxy). */
-  proxyUrl: string;
+  /** Proxy base URL, read at each poll (the user may change it); empty means same origin (the local server forwards to the proxy). */
+  proxyUrl(): string;
   onPaired(result: PairingResult): Promise<void>;
   onState(state: PairingCodeState): void;
   log: ScopedLogger;
@@ -105,7 +105,7 @@ export class PairingCodeFlow {
   }
 
   private async callProxy(): Promise<'expired' | PairingResult | { code: string | false; uuid: string | false }> {
-    const base = this.options.proxyUrl.replace(/\/+$/, '');
+    const base = this.options.proxyUrl().replace(/\/+$/, '');
     const response = await (this.options.fetch ?? fetch)(`${base}${CONNECT_BOX_PATH}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },

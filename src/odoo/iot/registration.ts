@@ -71,12 +71,17 @@ export async function register(body: ReturnType<typeof setupBody>, options: IotC
     if (error.status === null || error.status >= 500 || error.status === 429) {
       throw new RegistrationError(`Could not register with the database: ${error.message}. The hub will try again.`, true);
     }
-    throw new RegistrationError(`The database refused the registration: ${error.message}.`, false);
+    throw new RegistrationError(
+      `The database refused the registration (${error.message.replace(`${SETUP_PATH}: `, '')}). ` +
+        'Check that the hub reaches the right Odoo server and database, then connect again.',
+      false,
+    );
   }
   if (answer.error) throw new RegistrationError(`The database refused the registration: ${describeRpcError(answer.error)}.`, false);
   if (!answer.hasResult || answer.result === null || answer.result === false) {
     throw new RegistrationError(
-      'The database refused the hub: the connection token is wrong, expired (tokens last about 15 minutes) or already used. ' +
+      'The database refused the hub: the connection token is wrong, expired (tokens last about 15 minutes) or already used, ' +
+        'or the hub was deleted in the IoT app. ' +
         'Copy a new token from the IoT app (IoT > Connect) and paste it again, or pair with a code.',
       false,
     );

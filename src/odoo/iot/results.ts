@@ -10,7 +10,8 @@ export const WEBRTC_ANSWER_PATH = '/iot/box/webrtc_answer';
 export const PRINTER_STATUS_PATH = '/iot/printer/status';
 
 export interface ResultMessage {
-  session_id: string;
+  /** The action's session id; `0` for `remote_debug`, which has none (the box sends that). */
+  session_id: string | number;
   iot_box_identifier: string;
   device_identifier: string | null;
   status: unknown;
@@ -46,10 +47,29 @@ export function resultMessage(source: ResultSource, outcome: ActionOutcome, now 
   return message;
 }
 
-/** An acknowledgement of a box-level message (restart_odoo, test_protocol, test_connection). */
+/**
+ * The bus acknowledgement of a box-level message, posted to `/iot/box/send_websocket`: the box's
+ * `base_response` plus `status` (iot_drivers/tools/communication.py). `restart_odoo` names the hub
+ * as the device (odoo-iot.md §4.1); `test_connection` carries no device identifier, so the box
+ * answers `device_identifier: null` there.
+ */
 export function ackMessage(hubIdentifier: string, sessionId: string, extra: Record<string, unknown> = {}, now = Date.now()): ResultMessage {
   return {
     session_id: sessionId, iot_box_identifier: hubIdentifier, device_identifier: hubIdentifier,
     owner: sessionId, time: now / 1000, status: 'success', ...extra,
   };
+}
+
+/**
+ * The WebRTC reply to `test_protocol` and `restart_odoo`: exactly
+ * `{owner: session_id, device_identifier: <identifier>, time, status: "success"}` (odoo-iot.md §6,
+ * iot_drivers/webrtc_client.py).
+ */
+export function channelAck(hubIdentifier: string, sessionId: string, now = Date.now()): { owner: string; device_identifier: string; time: number; status: 'success' } {
+  return { owner: sessionId, device_identifier: hubIdentifier, time: now / 1000, status: 'success' };
+}
+
+/** `remote_debug`: the box's answer (websocket_client.py); the hub has no remote shell, so never enabled. */
+export function remoteDebugAck(hubIdentifier: string): ResultMessage {
+  return { session_id: 0, iot_box_identifier: hubIdentifier, device_identifier: null, status: 'success', result: { enabled: false } };
 }

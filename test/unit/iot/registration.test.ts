@@ -42,7 +42,7 @@ const refusals: Array<[string, number, unknown, RegExp, boolean]> = [
   ['a null result', 200, { jsonrpc: '2.0', id: null, result: null }, /wrong, expired/, false],
   ['404: no IoT app', 404, '<html>Not Found</html>', /no IoT app/, false],
   ['500', 500, 'boom', /will try again/, true],
-  ['403', 403, 'Forbidden', /refused the registration: .*403/, false],
+  ['403', 403, 'Forbidden', /refused the registration \(HTTP 403 \(Forbidden\)\)\. Check that the hub reaches the right Odoo server/, false],
   ['a JSON-RPC error', 200, { jsonrpc: '2.0', id: null, error: { message: 'Odoo Server Error', data: { message: 'KeyError' } } }, /Odoo Server Error: KeyError/, false],
   ['something else than a channel', 200, { result: 42 }, /not a bus channel/, false],
 ];
