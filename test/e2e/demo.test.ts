@@ -1,0 +1,127 @@
+// The embedded demo as `npm start` runs it with no Odoo configured (startHub, the code path of
+// server/main.ts): the hub gets the virtual printer, scale and scanner, pairs by token through the
+// simulator's IoT app page, and the POS page prints a receipt, opens the drawer and reads the scale.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { loadConfig } from '../../server/config.ts';
+import { startHub, type RunningHub } from '../../server/start-hub.ts';
+import { launchChromium } from '../support/chrome-session.ts';
+import { DIST_DIR } from '../support/hub-server.ts';
+import { link, waitHubReady, waitLink } from '../support/iot-e2e.ts';
+import type { DemoDevicesState } from '../../workers/virtual/demo-devices.ts';
+
+function demoState(hub: Page): Promise<DemoDevicesState | null> {
+  return hub.evaluate(() => (document.querySelector('hub-app') as unknown as { snapshot: { demo: DemoDevicesState | null } }).snapshot.demo);
+}
+
+describe('embedded demo (npm start without Odoo)', () => {
+  let running: RunningHub;
+  let browser: Browser;
+  let context: BrowserContext;
+  let hub: Page;
+
+  before(async () => {
+    running = await startHub(loadConfig(['--port', '0', '--dist', DIST_DIR], {}), { log: () => undefined });
+    browser = await launchChromium();
+    context = await browser.newContext();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await running?.close();
+  });
+
+  it('runs the simulator and plugs the virtual devices into the hub after it is ready', async () => {
+    assert.ok(running.simulator, 'no Odoo configured: demo mode runs the simulator');
+    hub = await context.newPage();
+    await hub.goto(`${running.url}/`);
+    await waitHubReady(hub);
+    await hub.locator('[data-test=demo-printer]').waitFor({ timeout: 10_000 });
+    const types = await hub.evaluate(() => (document.querySelector('hub-app') as unknown as { snapshot: { devices: Array<{ type: string; connection: string }> } }).snapshot.devices.map((d) => `${d.type}/${d.connection}`));
+    for (const expected of ['printer/direct', 'scale/serial', 'scanner/direct']) assert.ok(types.includes(expected), `${expected} among ${types.join(', ')}`);
+  });
+
+  it('pairs by token from the IoT app page; the IoT app lists the hub and its devices', async () => {
+    const iotApp = await context.newPage();
+    await iotApp.goto(running.simulator!.iotAppUrl);
+    await iotApp.locator('#token').click();
+    const token = await iotApp.locator('#token-out').evaluate((o) => (o as HTMLOutputElement).value);
+    assert.match(token, /^http:\/\/localhost:\d+\?token=/, 'the token names the hub origin, which forwards to the simulator');
+
+    await hub.locator('[data-test=configure]').click();
+    await hub.locator('[data-test=token-input]').fill(token);
+    await hub.locator('[data-test=connect]').click();
+    await waitLink(hub, (l) => l.registration.state === 'registered' && l.bus.state === 'open', 'registration by token and the bus');
+    await hub.locator('hub-odoo-section').getByRole('button', { name: 'Close' }).click();
+
+    const { identifier } = await link(hub);
+    const box = iotApp.locator(`.box[data-identifier="${identifier}"]`);
+    await box.locator('tr.device td:nth-child(3)', { hasText: 'scale' }).waitFor({ timeout: 5_000 });
+    const rows = await box.locator('tr.device td:nth-child(3)').allTextContents();
+    for (const type of ['printer (receipt_printer)', 'scale', 'scanner']) assert.ok(rows.includes(type), `${type} among ${rows.join(', ')}`);
+    await iotApp.close();
+  });
+
+  it('prints a sample receipt and opens the drawer from the POS page; the hub shows the receipt', async () => {
+    const pos = await context.newPage();
+    await pos.goto(running.simulator!.posUrl);
+    await pos.waitForFunction(() => (document.getElementById('printer') as HTMLSelectElement).value !== '', null, { timeout: 5_000 });
+
+    await pos.locator('[data-test=print-sample]').click();
+    const result = pos.locator('[data-test=printer-result]');
+    await result.filter({ hasText: /^Receipt: / }).waitFor({ timeout: 8_000 });
+    assert.match(await result.textContent() ?? '', /^Receipt: success via (webrtc|bus)/);
+
+    const picture = hub.locator('[data-test=last-print]');
+    await picture.waitFor({ timeout: 5_000 });
+    await hub.waitForFunction((img) => !!img && (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalHeight > 0, await picture.elementHandle());
+    const size = await picture.evaluate((img) => ({ width: (img as HTMLImageElement).naturalWidth, height: (img as HTMLImageElement).naturalHeight }));
+    // The sample receipt is 512 px wide and taller than wide: the picture is that receipt, not a status ticket or a blank page.
+    assert.ok(size.width >= 512 && size.height > size.width, `last receipt picture ${size.width}x${size.height}`);
+
+    await pos.locator('[data-test=cashbox]').click();
+    await result.filter({ hasText: /^Cash drawer: / }).waitFor({ timeout: 8_000 });
+    assert.match(await result.textContent() ?? '', /^Cash drawer: success/);
+    // The homepage learns it with its next snapshot.
+    await hub.locator('[data-test=demo-printer]', { hasText: 'cash drawer opened 1 time(s)' }).waitFor({ timeout: 5_000 });
+    const printer = (await demoState(hub))!.printer;
+    assert.deepEqual({ receipts: printer.receiptsPrinted, drawer: printer.drawerOpenings }, { receipts: 1, drawer: 1 });
+    await pos.close();
+  });
+
+  it('reads the virtual weight and sees a scan on the POS page', async () => {
+    const weight = hub.locator('[data-test=demo-weight]');
+    await weight.fill('1.25');
+    await weight.dispatchEvent('change');
+    await hub.waitForFunction(() => (document.querySelector('hub-app') as unknown as { snapshot: { demo: DemoDevicesState } }).snapshot.demo.scale.weightKg === 1.25);
+
+    const pos = await context.newPage();
+    await pos.goto(running.simulator!.posUrl);
+    await pos.waitForFunction(() => (document.getElementById('scale') as HTMLSelectElement).value !== '', null, { timeout: 5_000 });
+    await pos.locator('[data-test=read-scale]').click();
+    await pos.locator('[data-test=weight]', { hasText: 'kg' }).filter({ hasNotText: '–' }).waitFor({ timeout: 8_000 });
+    assert.equal(await pos.locator('[data-test=weight]').textContent(), '1.250 kg');
+
+    await hub.locator('[data-test=demo-code]').fill('4006381333931');
+    await hub.locator('[data-test=demo-scan]').click();
+    await pos.locator('[data-test=last-scan]', { hasText: '4006381333931' }).waitFor({ timeout: 5_000 });
+  });
+
+  it('the POS page reconnects its bus after a reconnect attempt failed while the bus was down', async () => {
+    const pos = await context.newPage();
+    await pos.goto(running.simulator!.posUrl);
+    await pos.waitForFunction(() => (document.getElementById('scale') as HTMLSelectElement).value !== '', null, { timeout: 5_000 });
+    const busState = pos.locator('[data-test=bus-state]');
+    // Down longer than the page's first retry (500 ms): that attempt fails and must not stick.
+    const restarted = running.simulator!.iot.faults.restartBus({ downMs: 1_500 });
+    await busState.filter({ hasText: 'reconnecting' }).waitFor({ timeout: 2_000 });
+    await restarted;
+    await busState.filter({ hasText: 'connected' }).filter({ hasNotText: 'reconnecting' }).waitFor({ timeout: 8_000 });
+    await waitLink(hub, (l) => l.bus.state === 'open', 'the hub back on the bus');
+
+    await pos.locator('#via').selectOption('bus');
+    await pos.locator('[data-test=read-scale]').click();
+    await pos.locator('#log div', { hasText: /← connected 1\.25 via bus/ }).waitFor({ timeout: 8_000 });
+  });
+});
