@@ -12,6 +12,13 @@ const imaging = () => import('../../imaging/index.ts');
 
 /** A printer answers DLE EOT within a few ms; one that stays silent has no status to give. */
 const STATUS_REPLY_TIMEOUT_MS = 300;
+/**
+ * While idle, real-time status is polled this often (9 bytes out, 3 in: nothing a printer
+ * notices) so paper, cover, drawer and offline changes reach Odoo and the homepage without a print.
+ */
+export const STATUS_POLL_MS = 3000;
+/** After a job, the status is read again soon: a change found during the job is reported then, after the job's result. */
+const STATUS_POLL_AFTER_JOB_MS = 250;
 const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46]; // "%PDF"
 
 /** Printer status codes Odoo knows (odoo-iot.md §7). */
@@ -29,6 +36,8 @@ export interface PrinterDeviceOptions {
   link: PrinterLink;
   log: ScopedLogger;
   hubStatus?: () => Promise<HubStatusInfo>;
+  /** Idle status polling period; tests shorten it. */
+  statusPollMs?: number;
 }
 
 /** What the homepage shows: the dots of the last thing the hub printed on this printer. */
@@ -38,7 +47,10 @@ export interface LastPrintSource {
 
 /**
  * One receipt or label printer: the actions of odoo-iot.md §7, one job at a time, real-time
- * status before and after each job, status changes as events.
+ * status before and after each job. Each action gets exactly one answer, its outcome (the
+ * router sends it as the result); status changes (paper, cover, offline, drawer) are events,
+ * found by polling while idle and never sent during a job, so an event cannot pass for a
+ * job's result (the POS takes the first message it gets for its session as the result).
  */
 export class PrinterDevice implements Device, LastPrintSource {
   readonly description: DeviceDescription;
@@ -51,6 +63,10 @@ export class PrinterDevice implements Device, LastPrintSource {
   private lastStatus: string | null = null;
   private lastPrint: Bitmap | null = null;
   private closed = false;
+  private readonly statusPollMs: number;
+  private pollTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Jobs accepted and not finished: no status poll runs meanwhile. */
+  private jobsPending = 0;
   /** The running job's progress listener (jobs run one at a time). */
   private onProgress: ActionRequest['onProgress'];
 
@@ -60,11 +76,17 @@ export class PrinterDevice implements Device, LastPrintSource {
     this.link = options.link;
     this.log = options.log;
     this.hubStatus = options.hubStatus;
+    this.statusPollMs = options.statusPollMs ?? STATUS_POLL_MS;
+    this.schedulePoll(this.statusPollMs);
   }
 
   run(request: ActionRequest, signal: AbortSignal): Promise<ActionOutcome> {
+    this.jobsPending++;
+    clearTimeout(this.pollTimer);
     const job = this.queue.then(() => this.runNow(request, signal));
-    this.queue = job.catch(() => undefined);
+    this.queue = job.catch(() => undefined).finally(() => {
+      if (--this.jobsPending === 0) this.schedulePoll(STATUS_POLL_AFTER_JOB_MS);
+    });
     return job;
   }
 
@@ -82,6 +104,7 @@ export class PrinterDevice implements Device, LastPrintSource {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.pollTimer);
     this.link.lost();
     await this.link.close().catch(() => undefined);
   }
@@ -182,9 +205,14 @@ export class PrinterDevice implements Device, LastPrintSource {
     }
   }
 
-  /** ESC/POS real-time status; null when the printer cannot or does not answer (Star, no bulk IN). */
+  /** The job's verdict from ESC/POS real-time status; null when the printer cannot or does not answer (Star, no bulk IN). */
   private async checkStatus(): Promise<{ status: 'error' | 'warning'; message: string } | null> {
-    if (this.profile.protocol !== 'escpos' || !this.link.canAnswer) return null;
+    const status = await this.readStatus();
+    return status && statusCode(status);
+  }
+
+  private async readStatus(): Promise<RealTimeStatus | null> {
+    if (!this.polls()) return null;
     const replies: number[] = [];
     for (const query of [DLE_EOT.printer, DLE_EOT.offlineCause, DLE_EOT.paper]) {
       await this.link.write(query);
@@ -192,25 +220,49 @@ export class PrinterDevice implements Device, LastPrintSource {
       if (reply.length === 0 || !isStatusByte(reply[0])) return null;
       replies.push(reply[0]);
     }
-    const status = parseRealTimeStatus(replies[0], replies[1], replies[2]);
-    const code = statusCode(status);
-    this.reportStatus(status, code);
-    return code;
+    return parseRealTimeStatus(replies[0], replies[1], replies[2]);
   }
 
-  private reportStatus(status: RealTimeStatus, code: { status: 'error' | 'warning'; message: string } | null): void {
+  /** Only ESC/POS printers with a way back answer DLE EOT (Star uses ASB, label printers their own). */
+  private polls(): boolean {
+    return this.profile.protocol === 'escpos' && this.link.canAnswer;
+  }
+
+  private schedulePoll(delayMs: number): void {
+    clearTimeout(this.pollTimer);
+    if (this.closed || this.jobsPending > 0 || !this.polls()) return;
+    this.pollTimer = setTimeout(() => {
+      // Through the job queue: a poll never interleaves with a job's bytes.
+      this.queue = this.queue.then(() => this.pollNow());
+    }, delayMs);
+  }
+
+  private async pollNow(): Promise<void> {
+    if (this.closed || this.jobsPending > 0) return;
+    try {
+      const status = await this.readStatus();
+      if (status && !this.closed && this.jobsPending === 0) this.reportStatus(status);
+    } catch (error) {
+      // An unplug is the device manager's business; anything else shows in the log once per poll at most.
+      if (!this.closed) this.log.debug(`${this.description.name}: status poll failed: ${(error as Error)?.message ?? error}`);
+    } finally {
+      this.schedulePoll(this.statusPollMs);
+    }
+  }
+
+  /** An event only when the status changed; the first reading only when something is wrong. */
+  private reportStatus(status: RealTimeStatus): void {
     const key = JSON.stringify(status);
     if (key === this.lastStatus) return;
     const first = this.lastStatus === null;
     this.lastStatus = key;
+    const code = statusCode(status);
     if (first && !code) return;
     this.emit(code ? { status: code.status, message: code.message, result: status } : { status: 'success', result: status });
   }
 
   private printed(): ActionOutcome {
-    const outcome: ActionOutcome = { status: 'success' };
-    this.emit(outcome);
-    return outcome;
+    return { status: 'success' };
   }
 
   private failure(error: unknown): ActionOutcome {
@@ -225,7 +277,6 @@ export class PrinterDevice implements Device, LastPrintSource {
     } else if ((error as Error)?.name === 'AbortError') outcome = { status: 'error', message: 'ERROR_FAILED', result: 'the job was cancelled' };
     else outcome = { status: 'error', message: 'ERROR_UNKNOWN', result: String((error as Error)?.message ?? error) };
     this.log.warning(`${this.description.name}: ${outcome.message}: ${String(outcome.result)}`);
-    this.emit({ status: 'error', message: outcome.message });
     return outcome;
   }
 
