@@ -1,4 +1,5 @@
-import type { BarcodeFormat as ZxingFormat, MultiFormatReader } from '@zxing/library';
+import type { BarcodeFormat as ZxingFormat, DataMatrixReader, MultiFormatReader } from '@zxing/library';
+import { findCodeRegions } from './code-regions.ts';
 
 /** The formats the hub can read from camera frames (names as the shop chooses them). */
 export const CAMERA_FORMATS = ['ean13', 'ean8', 'upca', 'upce', 'code128', 'code39', 'itf', 'qrcode', 'datamatrix'] as const;
@@ -15,6 +16,8 @@ const MAX_PIXELS = 1920 * 1080;
  */
 export class BarcodeDecoder {
   private reader: MultiFormatReader | null = null;
+  /** Data Matrix gets a second look at cropped regions (see code-regions.ts). */
+  private dataMatrix: DataMatrixReader | null = null;
   private zxing: typeof import('@zxing/library') | null = null;
   private luminance = new Uint8ClampedArray(0);
 
@@ -33,6 +36,7 @@ export class BarcodeDecoder {
     reader.setHints(hints as Map<never, never>);
     this.zxing = zxing;
     this.reader = reader;
+    if (this.formats.includes('datamatrix')) this.dataMatrix = new zxing.DataMatrixReader();
   }
 
   /** The text of the code in the RGBA frame, or null when none is readable. */
@@ -47,15 +51,24 @@ export class BarcodeDecoder {
     const lum = this.luminance;
     for (let i = 0, j = 0; i < pixels; i++, j += 4) lum[i] = (rgba[j] * 299 + rgba[j + 1] * 587 + rgba[j + 2] * 114) / 1000;
     const { RGBLuminanceSource, BinaryBitmap, HybridBinarizer, NotFoundException, ChecksumException, FormatException } = this.zxing;
-    const bitmap = new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(lum, width, height)));
+    const source = new RGBLuminanceSource(lum, width, height);
+    const notFound = (error: unknown) => error instanceof NotFoundException || error instanceof ChecksumException || error instanceof FormatException;
     try {
-      return this.reader.decodeWithState(bitmap).getText();
+      return this.reader.decodeWithState(new BinaryBitmap(new HybridBinarizer(source))).getText();
     } catch (error) {
-      if (error instanceof NotFoundException || error instanceof ChecksumException || error instanceof FormatException) return null;
-      throw error;
+      if (!notFound(error)) throw error;
     } finally {
       this.reader.reset();
     }
+    if (!this.dataMatrix) return null;
+    for (const region of findCodeRegions(lum, width, height)) {
+      try {
+        return this.dataMatrix.decode(new BinaryBitmap(new HybridBinarizer(source.crop(...region)))).getText();
+      } catch (error) {
+        if (!notFound(error)) throw error;
+      }
+    }
+    return null;
   }
 }
 
