@@ -41,7 +41,7 @@ export function jsonRpcError(error: unknown): OdooError {
   const { code, message, data } = error as { code?: unknown; message?: unknown; data?: { name?: unknown; message?: unknown; debug?: unknown } };
   const serverName = typeof data?.name === 'string' ? data.name : undefined;
   const kind = code === SESSION_EXPIRED_CODE ? 'session-expired' : code === 404 && !serverName ? 'not-found' : kindOfServerName(serverName);
-  const text = typeof data?.message === 'string' && data.message ? data.message : typeof message === 'string' ? message : 'unknown error';
+  const text = typeof data?.message === 'string' && data.message ? data.message : typeof message === 'string' && message ? message : 'unknown error';
   return new OdooError(kind, redact(text), { serverName, debug: typeof data?.debug === 'string' ? redact(data.debug) : undefined });
 }
 

@@ -5,6 +5,7 @@
  * `error` conventions (a refused registration has no `result` key at all).
  */
 import { isObject } from './messages.ts';
+import { redact } from '../../hub/redact.ts';
 
 /** odoo-iot.md §3: the box names the database on multi-database servers with this header. */
 export const DATABASE_HEADER = 'X-Odoo-Database';
@@ -67,7 +68,8 @@ async function readBounded(response: Response, path: string): Promise<string> {
   return text;
 }
 
+/** The start of an unexpected answer, for the error text: tags dropped, secrets it may echo masked. */
 function summary(text: string): string {
-  const line = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 160);
+  const line = redact(text.slice(0, 4096).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim()).slice(0, 160);
   return line ? ` (${line})` : '';
 }

@@ -110,7 +110,8 @@ export function parseChannelMessage(text: string): ChannelMessage {
   const type = parsed.message_type ?? 'iot_action';
   const sessionId = optionalId(parsed.session_id, 'session_id') ?? '';
   if (type === 'test_protocol' || type === 'restart_odoo') return { kind: type, sessionId };
-  if (type !== 'iot_action') throw new FrameError(`channel message_type "${String(type).slice(0, 40)}" is unknown`);
+  // Named by its text or its JSON type only: String() of a crafted object can throw.
+  if (type !== 'iot_action') throw new FrameError(`channel message_type ${typeof type === 'string' ? `"${type.slice(0, 40)}"` : `of type ${type === null ? 'null' : typeof type}`} is unknown`);
   const data = isObject(parsed.data) ? parsed.data : {};
   return {
     kind: 'iot_action',

@@ -5,6 +5,7 @@
  */
 import { ODOO_CONNECTIONS, ODOO_DEVICE_TYPES, PRINTER_SUBTYPES, type DeviceDescription, type GrantedDeviceInfo } from '../../hub/devices.ts';
 import { postIotJson, IotHttpError, type IotCallOptions } from './http.ts';
+import { redact } from '../../hub/redact.ts';
 
 export const SETUP_PATH = '/iot/setup';
 /** odoo-iot.md §3: the answer is the bus channel, `iot_channel-<32 hex>`. */
@@ -92,9 +93,13 @@ export async function register(body: ReturnType<typeof setupBody>, options: IotC
   return answer.result;
 }
 
+/**
+ * The words of a JSON-RPC error, never its raw JSON: `data.debug` holds a server traceback that
+ * may quote tokens and passwords, and what is left is redacted too.
+ */
 function describeRpcError(error: unknown): string {
-  if (typeof error === 'string') return error.slice(0, 200);
-  const e = error as { message?: unknown; data?: { message?: unknown } };
-  const text = [e?.message, e?.data?.message].filter((m) => typeof m === 'string').join(': ');
-  return (text || JSON.stringify(error)).slice(0, 200);
+  if (typeof error === 'string') return redact(error.slice(0, 200)) || 'an empty error';
+  const e = error as { message?: unknown; data?: { name?: unknown; message?: unknown } };
+  const text = [e?.data?.name, e?.message, e?.data?.message].filter((m) => typeof m === 'string' && m).join(': ');
+  return redact(text.slice(0, 200)) || 'an error without a message';
 }
