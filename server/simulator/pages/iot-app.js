@@ -29,7 +29,8 @@ function render(state) {
     remove.addEventListener('click', () => api('delete-box', { identifier: box.identifier }).then(refresh));
     title.append(' ', remove);
     const table = document.createElement('table');
-    table.innerHTML = '<thead><tr><th>Device</th><th>Identifier</th><th>Type</th><th>Connection</th><th>Status</th></tr></thead>';
+    const head = table.createTHead().insertRow();
+    for (const label of ['Device', 'Identifier', 'Type', 'Connection', 'Status']) head.append(Object.assign(document.createElement('th'), { textContent: label }));
     const body = document.createElement('tbody');
     for (const device of box.devices) {
       const row = document.createElement('tr');
