@@ -15,7 +15,7 @@ function pageText(page: Page): Promise<{ text: string; hostileImages: number }> 
     let hostileImages = 0;
     while (roots.length) {
       const root = roots.pop()!;
-      for (const el of root.querySelectorAll('*')) {
+      for (const el of Array.from(root.querySelectorAll('*'))) {
         if (el.shadowRoot) roots.push(el.shadowRoot);
         if (el.tagName === 'IMG' && el.getAttribute('src') === 'x') hostileImages++;
       }
