@@ -2,6 +2,7 @@ import type { Device, DeviceEvent, GrantedDeviceInfo } from '../src/hub/devices.
 import type { ScopedLogger } from '../src/hub/logger.ts';
 import { describeError } from '../src/hub/logger.ts';
 import { serialIdentifier } from './drivers/serial-identity.ts';
+import { OrdinalPool } from './ordinal-pool.ts';
 
 export type Transport = GrantedDeviceInfo['transport'];
 type Handle = USBDevice | SerialPort | HIDDevice;
@@ -58,6 +59,9 @@ export interface DeviceFailureCause {
 
 export type DeviceEventListener = (event: DeviceEvent) => void;
 
+/** What the hub gives the manager: the drivers' context but the ordinals, which the manager keeps (it sees unplugs). */
+export type ManagerContext = Omit<DriverContext, 'ordinal'>;
+
 export interface DeviceListing {
   devices: Device[];
   unclaimed: Array<GrantedDeviceInfo & { problem: string | null; failure?: DeviceFailureCause | null }>;
@@ -76,11 +80,12 @@ export class DeviceManager {
   private readonly extraSources: DeviceSources[] = [];
   /** Ordinals already given to a handle: reopened with new settings, a device keeps its identifier. */
   private readonly ordinals = new WeakMap<Handle, Map<string, number>>();
+  private readonly ordinalPool = new OrdinalPool();
 
   constructor(
     private readonly sources: DeviceSources,
     private readonly factories: readonly DriverFactory[],
-    private readonly context: DriverContext,
+    private readonly context: ManagerContext,
   ) {}
 
   onChange(listener: () => void): () => void {
@@ -189,7 +194,11 @@ export class DeviceManager {
   private follow(transport: Transport, source: DeviceSources[Transport]): void {
     if (!source) return;
     const onConnect = (event: Event) => void this.attach(transport, handleOf(event)).then(() => this.changed());
-    const onDisconnect = (event: Event) => void this.detach(handleOf(event)).then(() => this.changed());
+    const onDisconnect = (event: Event) => {
+      const handle = handleOf(event);
+      void this.detach(handle).then(() => this.changed());
+      this.releaseOrdinals(handle);
+    };
     source.addEventListener('connect', onConnect);
     source.addEventListener('disconnect', onDisconnect);
     this.unsubscribers.push(() => {
@@ -235,10 +244,16 @@ export class DeviceManager {
       ordinal: (transport, vendorId, productId) => {
         const key = `${transport}:${vendorId}:${productId}`;
         let n = known.get(key);
-        if (n === undefined) known.set(key, (n = this.context.ordinal(transport, vendorId, productId)));
+        if (n === undefined) known.set(key, (n = this.ordinalPool.take(key)));
         return n;
       },
     };
+  }
+
+  /** Unplugged: its numbers are free for the next device of its kind (most often itself, replugged). */
+  private releaseOrdinals(handle: Handle): void {
+    for (const [key, n] of this.ordinals.get(handle) ?? []) this.ordinalPool.release(key, n);
+    this.ordinals.delete(handle);
   }
 
   private async detach(handle: Handle): Promise<void> {

@@ -7,7 +7,7 @@ import { hubVersion, isIdentifier, newIdentifier } from '../src/hub/identity.ts'
 import type { DeviceDescription, DeviceEvent, GrantedDeviceInfo } from '../src/hub/devices.ts';
 import type { LogRecord } from '../src/store/schema.ts';
 import type { LastPrintSource } from './drivers/printer/printer-device.ts';
-import { DeviceManager, type DeviceSources, type DriverFactory, type Transport } from './device-manager.ts';
+import { DeviceManager, type DeviceSources, type DriverFactory } from './device-manager.ts';
 import { ConnectionsService } from './connections-service.ts';
 import { currentPageContext } from '../src/odoo/target.ts';
 import { IotLink, type IotLinkTiming, type LinkSnapshot } from '../src/hub/iot-link.ts';
@@ -85,7 +85,6 @@ export class HubService {
   private settings!: HubSettings;
   private localServer: LocalServerInfo | null = null;
   private deviceSettings = new Map<string, Record<string, string | number | boolean>>();
-  private readonly ordinals = new Map<string, number>();
   private readonly recentEvents = new Map<string, Array<DeviceEvent & { time: number }>>();
   private demoStarting: Promise<void> | null = null;
   private demoDevices: DemoDevices | null = null;
@@ -113,7 +112,6 @@ export class HubService {
     this.devices = new DeviceManager(this.options.sources ?? {}, this.options.factories ?? [], {
       log: this.logger.scope('devices'),
       settingsFor: (identifier) => this.deviceSettings.get(identifier) ?? {},
-      ordinal: (transport, vendorId, productId) => this.nextOrdinal(transport, vendorId, productId),
       hubStatus: async () => ({
         name: this.settings.hubName,
         identifier: this.identity.identifier,
@@ -352,12 +350,5 @@ export class HubService {
     } catch {
       return null;
     }
-  }
-
-  private nextOrdinal(transport: Transport, vendorId?: number, productId?: number): number {
-    const key = `${transport}:${vendorId}:${productId}`;
-    const n = (this.ordinals.get(key) ?? 0) + 1;
-    this.ordinals.set(key, n);
-    return n;
   }
 }

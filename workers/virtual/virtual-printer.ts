@@ -211,7 +211,10 @@ export class VirtualPrinter implements USBDevice {
     this.ready();
     this.endpointCheck(endpointNumber, IN_ENDPOINT);
     while (this.answers.length === 0) {
-      await Promise.race([new Promise<void>((resolve) => (this.answerWaiter = resolve)), this.untilUnplugged()]);
+      const unplugged = this.untilUnplugged();
+      // When the answer wins, the unplug may still come later: nobody waits for it then.
+      unplugged.catch(() => undefined);
+      await Promise.race([new Promise<void>((resolve) => (this.answerWaiter = resolve)), unplugged]);
     }
     const reply = Uint8Array.from(this.answers.splice(0, length));
     return { status: 'ok', data: new DataView(reply.buffer) } as USBInTransferResult;
@@ -441,6 +444,8 @@ function isRealTimeQuery(bytes: Uint8Array): boolean {
 export class VirtualUsb extends EventTarget {
   private readonly plugged = new Set<VirtualPrinter>();
   private readonly grants = new Set<string>();
+  /** Chrome keeps no grant for a device without a serial number once it is unplugged (whatwg/usb#269): it is tied to that connection. */
+  private readonly connectionGrants = new WeakSet<USBDevice>();
 
   /** As `DeviceSources['usb']`: the DOM typings bind USB listeners' `this` to USB; the events are the same. */
   get source(): Pick<USB, 'getDevices' | 'addEventListener' | 'removeEventListener'> {
@@ -448,27 +453,37 @@ export class VirtualUsb extends EventTarget {
   }
 
   async getDevices(): Promise<USBDevice[]> {
-    return [...this.plugged].filter((d) => this.grants.has(grantKey(d)));
+    return [...this.plugged].filter((d) => this.granted(d));
   }
 
   /** What a user's pick in the chooser does. */
   grant(printer: VirtualPrinter): void {
-    this.grants.add(grantKey(printer));
+    if (printer.serialNumber) this.grants.add(grantKey(printer));
+    else this.connectionGrants.add(printer);
+  }
+
+  /** The user picks the printer in the chooser while it is plugged: the page is told as by a connect. */
+  grantPlugged(printer: VirtualPrinter): void {
+    this.grant(printer);
+    if (this.plugged.has(printer)) this.dispatchEvent(Object.assign(new Event('connect'), { device: printer }));
   }
 
   plug(printer: VirtualPrinter): void {
     this.plugged.add(printer);
-    if (this.grants.has(grantKey(printer))) this.dispatchEvent(Object.assign(new Event('connect'), { device: printer }));
+    if (this.granted(printer)) this.dispatchEvent(Object.assign(new Event('connect'), { device: printer }));
   }
 
   unplug(printer: VirtualPrinter): void {
     if (!this.plugged.delete(printer)) return;
     printer.disconnect();
-    if (this.grants.has(grantKey(printer))) this.dispatchEvent(Object.assign(new Event('disconnect'), { device: printer }));
+    if (this.granted(printer)) this.dispatchEvent(Object.assign(new Event('disconnect'), { device: printer }));
+  }
+
+  private granted(device: USBDevice): boolean {
+    return device.serialNumber ? this.grants.has(grantKey(device)) : this.connectionGrants.has(device);
   }
 }
 
 function grantKey(printer: USBDevice): string {
-  // Without a serial number a replugged device is a new device on some systems (devices.md).
-  return `${printer.vendorId}:${printer.productId}:${printer.serialNumber ?? Math.random()}`;
+  return `${printer.vendorId}:${printer.productId}:${printer.serialNumber}`;
 }
