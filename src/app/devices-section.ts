@@ -27,6 +27,12 @@ export class DevicesSection extends LitElement {
     this.problem = '';
   }
 
+  /** Changes when a printer may have printed: a job for it finished (a print answers with its result, not an event) or it sent an event. */
+  private printStamp(identifier: string): number {
+    const finished = (this.snapshot?.link.jobs ?? []).filter((j) => j.deviceIdentifier === identifier && j.state === 'done').map((j) => j.updatedAt);
+    return Math.max(this.snapshot?.recentEvents[identifier]?.at(-1)?.time ?? 0, ...finished);
+  }
+
   render() {
     const devices = this.snapshot?.devices ?? [];
     const unclaimed = this.snapshot?.unclaimedDevices ?? [];
@@ -37,7 +43,7 @@ export class DevicesSection extends LitElement {
         ${devices.map((d) => html`<li><b>${d.name}</b> — ${d.type}${d.subtype ? ` (${d.subtype})` : ''}, ${d.connection}
           <span class="value">${d.identifier}</span>
           ${d.type === 'printer' ? html`<hub-last-print .hub=${this.hub} identifier=${d.identifier}
-            .stamp=${this.snapshot?.recentEvents[d.identifier]?.at(-1)?.time ?? 0}></hub-last-print>` : ''}
+            .stamp=${this.printStamp(d.identifier)}></hub-last-print>` : ''}
           ${d.type === 'scale' ? html`<div><hub-scale-weight .hub=${this.hub} identifier=${d.identifier}></hub-scale-weight></div>` : ''}
           ${d.type === 'scanner' || d.type === 'camera' ? html`<hub-scan-log .events=${this.snapshot?.recentEvents[d.identifier] ?? []}></hub-scan-log>` : ''}
           <hub-device-settings .hub=${this.hub} .device=${d}></hub-device-settings></li>`)}
