@@ -22,6 +22,11 @@ export interface RunningSimulator {
   iot: IotSimulator;
   rpc: RpcState;
   http: SimulatorHttp;
+  /**
+   * Fault: the whole server is unreachable for `downMs` (it stops listening, so connections are
+   * refused, and every bus socket drops), then it listens again on the same port with its state.
+   */
+  outage(options: { downMs: number }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,6 +55,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     iot,
     rpc,
     http,
+    outage: async ({ downMs }) => {
+      iot.faults.killSockets();
+      await http.close();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      await http.listen(Number(new URL(url).port), options.host ?? '127.0.0.1');
+    },
     close: async () => {
       iot.close();
       await http.close();
