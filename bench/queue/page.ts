@@ -1,0 +1,50 @@
+// Runs in Chromium, served by bench/groups/queue.ts through vite on loopback: the hub's own job
+// store, router and outbox on a real IndexedDB, with a device that answers at once, so the
+// figure is the queue's cost (admit, running, result + finished job in the outbox) per job.
+import { openHubDb } from '../../src/store/db.ts';
+import { JobStore } from '../../src/hub/job-store.ts';
+import { Outbox } from '../../src/hub/outbox.ts';
+import { ActionRouter } from '../../src/hub/router.ts';
+import { Activity } from '../../src/hub/activity.ts';
+import { Logger } from '../../src/hub/logger.ts';
+import type { Device } from '../../src/hub/devices.ts';
+
+const DEVICE = 'usb_04b8:0202_BENCH';
+
+async function throughput(jobs: number): Promise<number> {
+  const db = await openHubDb(`queue-bench-${crypto.randomUUID()}`);
+  const log = new Logger().scope('bench');
+  const store = new JobStore(db);
+  await store.load();
+  // Outbox disabled (no server): results are written, not sent, as while Odoo is unreachable.
+  const outbox = new Outbox(db, { send: async () => undefined, log });
+  await outbox.load();
+  const device: Device = {
+    description: { identifier: DEVICE, name: 'bench', type: 'printer', manufacturer: 'bench', connection: 'direct', subtype: 'receipt_printer' },
+    run: async () => ({ status: 'success' }),
+    onEvent: () => () => undefined,
+    close: async () => undefined,
+  };
+  let finished = 0;
+  let allDone!: () => void;
+  const done = new Promise<void>((resolve) => (allDone = resolve));
+  const router = new ActionRouter({
+    store, activity: new Activity(), log, hubIdentifier: () => 'bench000000000001',
+    devices: { get: () => device }, knownDevice: () => true,
+    deliver: async (message, job, ttlMs) => {
+      await outbox.append(message, ttlMs ? Date.now() + ttlMs : null, job ?? undefined);
+      if (job && job.state === 'done' && ++finished === jobs) allDone();
+    },
+  });
+  const started = performance.now();
+  for (let i = 0; i < jobs; i++) {
+    await router.accept({ via: 'bus', sessionId: `s${i}`, deviceIdentifiers: [DEVICE], action: 'print_receipt', actionUniqueId: `bench-${i}`, data: { action: 'print_receipt', receipt: 'x'.repeat(256) } });
+  }
+  await done;
+  const seconds = (performance.now() - started) / 1000;
+  db.close();
+  indexedDB.deleteDatabase(db.name);
+  return jobs / seconds;
+}
+
+(window as unknown as { runBench: (jobs: number) => Promise<number> }).runBench = throughput;
