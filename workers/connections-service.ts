@@ -34,11 +34,6 @@ export class ConnectionsService {
     this.store = new ConnectionStore(db);
   }
 
-  /** Registers the stored secrets with the redactor, so no log line can carry one. */
-  async start(): Promise<void> {
-    for (const record of await this.store.all()) registerSecret(record.secret);
-  }
-
   async list(): Promise<ConnectionView[]> {
     const all = await this.store.all();
     return all.sort((a, b) => a.name.localeCompare(b.name)).map(toView);

@@ -8,11 +8,14 @@ import type { DeviceDescription, DeviceEvent, GrantedDeviceInfo } from '../src/h
 import type { LogRecord } from '../src/store/schema.ts';
 import type { LastPrintSource } from './drivers/printer/printer-device.ts';
 import { DeviceManager, type DeviceSources, type DriverFactory } from './device-manager.ts';
-import { ConnectionsService } from './connections-service.ts';
+import type { ConnectionsService } from './connections-service.ts';
+import { registerSecret } from '../src/hub/redact.ts';
 import { currentPageContext } from '../src/odoo/target.ts';
 import { IotLink, type IotLinkTiming, type LinkSnapshot } from '../src/hub/iot-link.ts';
 import type { DemoDevices, DemoDevicesState } from './virtual/demo-devices.ts';
-import { TroubleshootingService } from './troubleshooting-service.ts';
+import type { TroubleshootingService } from './troubleshooting-service.ts';
+import { lazyService, type LazyService } from './lazy-service.ts';
+import { ProtocolWatch } from '../src/hub/troubleshooting/protocol-watch.ts';
 import { LocalDevices } from './local-devices.ts';
 import { cleanDeviceSettings, type DeviceSettings } from './device-settings.ts';
 import type { ScaleStatus } from './drivers/scale/reading.ts';
@@ -77,9 +80,10 @@ export class HubService {
   private db!: HubDb;
   private ring!: LogRing;
   private devices!: DeviceManager;
-  private connectionsService!: ConnectionsService;
+  private connectionsService!: LazyService<ConnectionsService>;
   private iotLink!: IotLink;
-  private troubleshootingService!: TroubleshootingService;
+  private readonly protocolWatch = new ProtocolWatch();
+  private troubleshootingService!: LazyService<TroubleshootingService>;
   private localDevices!: LocalDevices;
   private identity!: Identity;
   private settings!: HubSettings;
@@ -89,12 +93,17 @@ export class HubService {
   private demoStarting: Promise<void> | null = null;
   private demoDevices: DemoDevices | null = null;
 
-  constructor(private readonly options: HubServiceOptions = {}) {}
+  private options: HubServiceOptions = {};
+
+  /** Options may arrive later (a test build loads its kit lazily): `start()` waits for them. */
+  constructor(private readonly pendingOptions: HubServiceOptions | Promise<HubServiceOptions> = {}) {}
 
   async start(): Promise<HubSnapshot> {
+    this.options = await this.pendingOptions;
     this.db = await openHubDb(this.options.dbName);
     this.ring = new LogRing(this.db);
     this.logger.addSink((record) => void this.ring.append(record).catch(() => undefined));
+    this.logger.addSink((record) => this.protocolWatch.line(record.message));
     this.settings = await readSettings(this.db);
     for (const record of await this.db.getAll('devices')) this.deviceSettings.set(record.identifier, record.settings);
     this.localServer = await this.fetchLocalServerInfo();
@@ -103,12 +112,16 @@ export class HubService {
       version: hubVersion(__HUB_VERSION__, undefined, __BUILD_HASH__),
       address: this.settings.addressOverride || this.localServer?.address || self.location.hostname,
     };
-    this.connectionsService = new ConnectionsService(this.db, this.logger.scope('odoo'), {
-      page: () => currentPageContext(this.localServer?.mode === 'forward' ? this.localServer.odooOrigin : null),
-      fetch: this.options.fetch,
-      onChange: () => this.changed(),
+    // Stored secrets are masked in every log line from the start, before the RPC code loads.
+    for (const { secret } of await this.db.getAll('connections')) registerSecret(secret);
+    this.connectionsService = lazyService(async () => {
+      const { ConnectionsService } = await import('./connections-service.ts');
+      return new ConnectionsService(this.db, this.logger.scope('odoo'), {
+        page: () => currentPageContext(this.localServer?.mode === 'forward' ? this.localServer.odooOrigin : null),
+        fetch: this.options.fetch,
+        onChange: () => this.changed(),
+      });
     });
-    await this.connectionsService.start();
     this.devices = new DeviceManager(this.options.sources ?? {}, this.options.factories ?? [], {
       log: this.logger.scope('devices'),
       settingsFor: (identifier) => this.deviceSettings.get(identifier) ?? {},
@@ -139,13 +152,16 @@ export class HubService {
       onChange: () => this.changed(), fetch: this.options.fetch, timing: this.options.linkTiming,
     });
     await this.iotLink.start();
-    this.troubleshootingService = new TroubleshootingService({
-      logger: this.logger, subscribe: (listener) => this.subscribe(listener), fetch: this.options.fetch,
-      identity: () => this.identity, link: () => this.iotLink.snapshot(), localServer: () => this.localServer,
-      devices: () => {
-        const { devices, unclaimed } = this.devices.listing();
-        return { claimed: devices.map((d) => ({ transport: d.description.identifier.split('_')[0], name: d.description.name })), unclaimed };
-      },
+    this.troubleshootingService = lazyService(async () => {
+      const { TroubleshootingService } = await import('./troubleshooting-service.ts');
+      return new TroubleshootingService({
+        watch: this.protocolWatch, subscribe: (listener) => this.subscribe(listener), fetch: this.options.fetch,
+        identity: () => this.identity, link: () => this.iotLink.snapshot(), localServer: () => this.localServer,
+        devices: () => {
+          const { devices, unclaimed } = this.devices.listing();
+          return { claimed: devices.map((d) => ({ transport: d.description.identifier.split('_')[0], name: d.description.name })), unclaimed };
+        },
+      });
     });
     this.log.info(`hub ${this.identity.identifier} started, version ${this.identity.version}`);
     return this.snapshot();
@@ -172,12 +188,12 @@ export class HubService {
   }
 
   /** Outgoing Odoo connections (comlink proxies `api.connections.list()` and the rest). */
-  get connections(): ConnectionsService {
+  get connections(): LazyService<ConnectionsService> {
     return this.connectionsService;
   }
 
   /** Live troubleshooting checks (comlink proxies `api.troubleshooting.run()` and the rest). */
-  get troubleshooting(): TroubleshootingService {
+  get troubleshooting(): LazyService<TroubleshootingService> {
     return this.troubleshootingService;
   }
 
@@ -287,8 +303,8 @@ export class HubService {
   }
 
   async stop(): Promise<void> {
-    this.connectionsService?.stop();
-    this.troubleshootingService?.stop();
+    void this.connectionsService?.loaded()?.then((service) => service.stop());
+    void this.troubleshootingService?.loaded()?.then((service) => service.stop());
     this.iotLink?.stop();
     await this.localDevices?.stop();
     await this.devices?.stop();

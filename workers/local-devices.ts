@@ -1,8 +1,8 @@
 import { proxyMarker } from 'comlink';
 import type { Device } from '../src/hub/devices.ts';
 import type { ScopedLogger } from '../src/hub/logger.ts';
-import { CameraDevice } from './drivers/camera/camera-device.ts';
-import { WindowDisplayDevice, type DisplayWindowHost } from './drivers/display/window-display.ts';
+import type { CameraDevice } from './drivers/camera/camera-device.ts';
+import type { DisplayWindowHost } from './drivers/display/window-display.ts';
 import { KEYBOARD_SCANNER_IDENTIFIER, KeyboardScannerDevice } from './drivers/scanner/keyboard-scanner-device.ts';
 import type { DeviceSettings } from './device-settings.ts';
 
@@ -37,6 +37,7 @@ export class LocalDevices {
   readonly [proxyMarker] = true;
   private host: LocalDevicesHost | null = null;
   private readonly removals = new Map<LocalDeviceKind, () => Promise<void>>();
+  private readonly adding = new Set<LocalDeviceKind>();
   private keyboard: KeyboardScannerDevice | null = null;
   private camera: CameraDevice | null = null;
 
@@ -48,7 +49,7 @@ export class LocalDevices {
     for (const kind of ['keyboard', 'display', 'camera'] as const) {
       if (!this.enabled(kind)) continue;
       if (kind === 'camera') await host.startCamera().catch((error) => this.deps.log.warning(`the camera did not start again: ${(error as Error).message}`));
-      else this.add(kind);
+      else await this.add(kind);
     }
   }
 
@@ -61,7 +62,7 @@ export class LocalDevices {
   async setEnabled(kind: LocalDeviceKind, on: boolean): Promise<void> {
     const identifier = IDENTIFIERS[kind];
     await this.deps.saveSettings(identifier, { ...this.deps.settingsFor(identifier), enabled: on });
-    if (on) this.add(kind);
+    if (on) await this.add(kind);
     else await this.remove(kind);
   }
 
@@ -70,7 +71,7 @@ export class LocalDevices {
     const kind = (Object.keys(IDENTIFIERS) as LocalDeviceKind[]).find((k) => IDENTIFIERS[k] === identifier);
     if (!kind || !this.removals.has(kind)) return false;
     await this.remove(kind);
-    this.add(kind);
+    await this.add(kind);
     return true;
   }
 
@@ -94,26 +95,39 @@ export class LocalDevices {
     for (const kind of [...this.removals.keys()]) await this.remove(kind);
   }
 
-  private add(kind: LocalDeviceKind): void {
-    if (this.removals.has(kind)) return;
+  private async add(kind: LocalDeviceKind): Promise<void> {
+    if (this.removals.has(kind) || this.adding.has(kind)) return;
+    this.adding.add(kind);
+    try {
+      const device = await this.create(kind);
+      if (device) this.removals.set(kind, this.deps.adopt(device));
+    } finally {
+      this.adding.delete(kind);
+    }
+  }
+
+  /** The camera and the display window load their code only when someone turns them on. */
+  private async create(kind: LocalDeviceKind): Promise<Device | null> {
     const identifier = IDENTIFIERS[kind];
     const settings = () => this.deps.settingsFor(identifier);
     const log = this.deps.log;
-    let device: Device;
-    if (kind === 'keyboard') device = this.keyboard = new KeyboardScannerDevice(settings, log);
-    else if (kind === 'camera') {
-      device = this.camera = new CameraDevice(
+    if (kind === 'keyboard') return (this.keyboard = new KeyboardScannerDevice(settings, log));
+    if (kind === 'camera') {
+      const { CameraDevice } = await import('./drivers/camera/camera-device.ts');
+      return (this.camera = new CameraDevice(
         { identifier, name: String(settings().name || 'Hub camera'), type: 'camera', manufacturer: '', connection: 'direct', subtype: '' }, settings, log,
-      );
-    } else {
-      const host = this.host;
-      if (!host) return void log.warning('the customer display window needs the hub window');
-      device = new WindowDisplayDevice(
-        { identifier, name: String(settings().name || 'Hub customer display window'), type: 'display', manufacturer: '', connection: 'hdmi', subtype: '' },
-        host, () => this.deps.serverUrl(), log,
-      );
+      ));
     }
-    this.removals.set(kind, this.deps.adopt(device));
+    const host = this.host;
+    if (!host) {
+      log.warning('the customer display window needs the hub window');
+      return null;
+    }
+    const { WindowDisplayDevice } = await import('./drivers/display/window-display.ts');
+    return new WindowDisplayDevice(
+      { identifier, name: String(settings().name || 'Hub customer display window'), type: 'display', manufacturer: '', connection: 'hdmi', subtype: '' },
+      host, () => this.deps.serverUrl(), log,
+    );
   }
 
   private async remove(kind: LocalDeviceKind): Promise<void> {

@@ -6,8 +6,7 @@
 import { proxyMarker } from 'comlink';
 import type { GrantedDeviceInfo } from '../src/hub/devices.ts';
 import type { LinkSnapshot } from '../src/hub/iot-link.ts';
-import type { Logger } from '../src/hub/logger.ts';
-import { ProtocolWatch } from '../src/hub/troubleshooting/protocol-watch.ts';
+import type { ProtocolWatch } from '../src/hub/troubleshooting/protocol-watch.ts';
 import {
   runChecks, type CheckResult, type DatabaseProbe, type DeviceFailure, type Evidence, type ServerProbe, type WindowFacts,
 } from '../src/hub/troubleshooting/checks.ts';
@@ -19,7 +18,8 @@ const PROBE_MIN_INTERVAL_MS = 15_000;
 const EVENT_SETTLE_MS = 500;
 
 export interface TroubleshootingHub {
-  logger: Pick<Logger, 'addSink'>;
+  /** Counts protocol trouble in the log from the hub's start on, before this service loads. */
+  watch: ProtocolWatch;
   subscribe(listener: () => void): void;
   identity(): { identifier: string; version: string };
   link(): LinkSnapshot;
@@ -33,7 +33,6 @@ export interface TroubleshootingHub {
 
 export class TroubleshootingService {
   readonly [proxyMarker] = true;
-  private readonly watch = new ProtocolWatch();
   private readonly listeners = new Set<() => void>();
   private server: ServerProbe = { kind: 'not-run' };
   private database: DatabaseProbe = { databases: null, loginBinding: 'not-tried', boxListed: null };
@@ -46,7 +45,6 @@ export class TroubleshootingService {
   private linkKey = '';
 
   constructor(private readonly hub: TroubleshootingHub) {
-    hub.logger.addSink((record) => this.watch.line(record.message));
     hub.subscribe(() => this.hubChanged());
     this.last = runChecks(this.evidence());
   }
@@ -127,7 +125,7 @@ export class TroubleshootingService {
     const failures: DeviceFailure[] = devices.unclaimed
       .filter((d) => d.failure)
       .map((d) => ({ transport: d.transport, label: d.label, name: d.failure!.name, message: d.failure!.message }));
-    const watched = this.watch.snapshot();
+    const watched = this.hub.watch.snapshot();
     return {
       identifier: this.hub.identity().identifier,
       hubSerie: /-(\d+\.\d+)/.exec(this.hub.identity().version)?.[1] ?? '',

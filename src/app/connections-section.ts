@@ -47,6 +47,8 @@ export class ConnectionsSection extends LitElement {
   declare problem: string;
   declare busy: boolean;
   declare pingResults: Record<string, PingResult>;
+  /** Whether the list was loaded once (the first load waits for the page to be idle). */
+  private listed = false;
 
   constructor() {
     super();
@@ -61,12 +63,16 @@ export class ConnectionsSection extends LitElement {
 
   /** The worker announces changes through the snapshot; reload the list whenever it comes. */
   updated(changed: Map<string, unknown>) {
-    if (changed.has('snapshot') || changed.has('hub')) void this.reload();
+    if (!changed.has('snapshot') && !changed.has('hub')) return;
+    // The connection code loads with the first list: not before the homepage is idle.
+    if (this.listed) void this.reload();
+    else requestIdleCallback(() => void this.reload());
   }
 
   async reload() {
     if (!this.hub) return;
     this.connections = await this.hub.api.connections.list();
+    this.listed = true;
   }
 
   render() {

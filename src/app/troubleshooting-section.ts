@@ -51,8 +51,11 @@ export class TroubleshootingSection extends LitElement {
     if (changed.has('hub') && this.hub && this.subscribedTo !== this.hub) {
       this.subscribedTo = this.hub;
       const hub = this.hub;
-      void hub.api.troubleshooting.subscribe(Comlink.proxy(() => void this.fetchResults(hub)));
-      void this.sendWindowFacts().then(() => this.run());
+      // The checks are not needed to use the homepage: their code loads once the page is idle.
+      requestIdleCallback(() => {
+        void hub.api.troubleshooting.subscribe(Comlink.proxy(() => void this.fetchResults(hub)));
+        void this.sendWindowFacts().then(() => this.run());
+      });
     }
   }
 

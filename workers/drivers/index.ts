@@ -1,23 +1,24 @@
 import type { DriverFactory } from '../device-manager.ts';
-import { serialPrinterFactory, usbPrinterFactory } from './printer/factory.ts';
-import { hidScaleFactory, serialScaleFactory } from './scale/index.ts';
-import { hidScannerFactory, serialScannerFactory } from './scanner/index.ts';
-import { poleDisplayFactory } from './display/pole-display.ts';
+import { lazyFactory } from './lazy-factory.ts';
+
+const printers = () => import('./printer/factory.ts');
+const scales = () => import('./scale/index.ts');
+const scanners = () => import('./scanner/index.ts');
 
 /**
  * Every driver the hub knows, asked in this order to claim a newly granted device.
- * More specific drivers come first.
+ * More specific drivers come first. Each driver's code loads only when a device could be its.
  */
 export const DRIVER_FACTORIES: readonly DriverFactory[] = [
-  usbPrinterFactory,
+  lazyFactory('USB printer', 'usb', async () => (await printers()).usbPrinterFactory),
   // Before the serial scale drivers: a port the user set to a printer protocol must not be probed as a scale.
-  serialPrinterFactory,
-  hidScaleFactory,
-  hidScannerFactory,
+  lazyFactory('Serial printer', 'serial', async () => (await printers()).serialPrinterFactory),
+  lazyFactory('HID POS scale', 'hid', async () => (await scales()).hidScaleFactory),
+  lazyFactory('HID POS scanner', 'hid', async () => (await scanners()).hidScannerFactory),
   // Claims only ports the device settings set to serial_scanner, so before the probing scale driver.
-  serialScannerFactory,
+  lazyFactory('serial scanner', 'serial', async () => (await scanners()).serialScannerFactory),
   // Likewise only ports set to pole_display: a display never answers a probe.
-  poleDisplayFactory,
+  lazyFactory('pole display', 'serial', async () => (await import('./display/pole-display.ts')).poleDisplayFactory),
   // Probes (Toledo, then Adam) unless the device settings name another protocol.
-  serialScaleFactory,
+  lazyFactory('serial scale', 'serial', async () => (await scales()).serialScaleFactory),
 ];
