@@ -1,12 +1,19 @@
 import { SERIAL_PROTOCOLS } from './drivers/serial-identity.ts';
 import { KEYBOARD_LAYOUTS } from './drivers/scanner/scan-outcome.ts';
 import { CAMERA_FORMATS } from './drivers/camera/barcode-decoder.ts';
+import { HOLD_MINUTES_MAX, HOLD_SETTING } from '../src/hub/queue-policy.ts';
 
 export type DeviceSettings = Record<string, string | number | boolean>;
 
 /** Line speeds serial POS devices use. */
 export const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
 const MAX_NAME_LENGTH = 64;
+/** Receipt paper widths the printer driver knows (58 mm = 384 dots, 80 mm = 576 dots at 203 dpi). */
+export const PAPER_WIDTHS_MM = [58, 80] as const;
+/** `raster` (GS v 0) or `column` (ESC *, for impact printers such as the TM-U220). */
+export const IMAGE_MODES = ['raster', 'column'] as const;
+/** A BCP 47 language tag as short as the status ticket needs: `fr`, `nl-BE`. */
+const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Z]{2})?$/;
 
 export class DeviceSettingsError extends Error {
   override name = 'DeviceSettingsError';
@@ -54,6 +61,26 @@ export function cleanDeviceSettings(input: unknown): DeviceSettings {
         const formats = String(raw).split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
         for (const f of formats) oneOf(key, f, CAMERA_FORMATS);
         if (formats.length) out.formats = formats.join(',');
+        break;
+      }
+      case 'paperWidth':
+        out.paperWidth = oneOf(key, Number(raw), PAPER_WIDTHS_MM);
+        break;
+      case 'imageMode':
+        out.imageMode = oneOf(key, raw, IMAGE_MODES);
+        break;
+      case 'language': {
+        const tag = String(raw).trim();
+        if (!LANGUAGE_TAG.test(tag)) throw new DeviceSettingsError(`language must be a language code such as en, fr or nl-BE (got ${tag.slice(0, 40)})`);
+        out.language = tag;
+        break;
+      }
+      case HOLD_SETTING: {
+        const minutes = Number(raw);
+        if (!Number.isInteger(minutes) || minutes < 0 || minutes > HOLD_MINUTES_MAX) {
+          throw new DeviceSettingsError(`${HOLD_SETTING} must be a whole number of minutes from 0 to ${HOLD_MINUTES_MAX} (got ${String(raw).slice(0, 40)})`);
+        }
+        out[HOLD_SETTING] = minutes;
         break;
       }
       case 'enabled':

@@ -2,15 +2,17 @@ import { LitElement, html, css } from 'lit';
 import type { HubRef, HubSnapshot } from './hub-api.ts';
 import { SERIAL_PROTOCOLS } from '../../workers/drivers/serial-identity.ts';
 import { KEYBOARD_LAYOUTS } from '../../workers/drivers/scanner/scan-outcome.ts';
-import { BAUD_RATES } from '../../workers/device-settings.ts';
+import { BAUD_RATES, IMAGE_MODES, PAPER_WIDTHS_MM } from '../../workers/device-settings.ts';
 
 type Description = HubSnapshot['devices'][number];
 type Settings = Record<string, string | number | boolean>;
 
 const PROTOCOL_LABELS: Record<(typeof SERIAL_PROTOCOLS)[number], string> = {
   auto: 'Detect (Toledo, then Adam)', toledo_8217: 'Mettler-Toledo 8217 scale', adam: 'Adam Equipment scale',
-  serial_scanner: 'Barcode scanner', pole_display: 'Customer pole display (Epson DM-D)', none: 'Nothing (leave the port alone)',
+  serial_scanner: 'Barcode scanner', pole_display: 'Customer pole display (Epson DM-D)',
+  escpos: 'ESC/POS receipt printer', star: 'Star receipt printer', zpl: 'ZPL label printer', none: 'Nothing (leave the port alone)',
 };
+const PRINTER_LANGUAGES: Record<string, string> = { '': 'Detect (ESC/POS, Star or ZPL from the printer)', escpos: 'ESC/POS', star: 'Star', zpl: 'ZPL (label printer)' };
 
 /**
  * One device's settings (name, serial protocol and line, keyboard layout, Odoo serie, camera
@@ -67,6 +69,7 @@ export class DeviceSettingsForm extends LitElement {
     return html`<button data-test="device-settings" @click=${() => void this.toggle()}>${this.open ? 'Close settings' : 'Settings'}</button>
       ${this.open ? html`<form data-test="device-settings-form" @submit=${(e: SubmitEvent) => void this.save(e)}>
         <label for="name">Name</label><input id="name" name="name" maxlength="64" .value=${String(this.settings.name ?? '')} placeholder=${d.name}>
+        ${d.type === 'printer' ? this.printerFields(d.connection === 'serial') : ''}
         ${d.connection === 'serial' ? this.serialFields() : ''}
         ${d.type === 'scanner' ? this.select('layout', 'Scanner keyboard layout', ['', ...KEYBOARD_LAYOUTS], (v) => v || 'Same as the system') : ''}
         ${d.type === 'camera' ? html`<label for="formats">Barcode formats</label>
@@ -76,6 +79,16 @@ export class DeviceSettingsForm extends LitElement {
         <span></span><span><button type="submit">Save</button></span>
       </form>` : ''}
       ${this.message ? html`<div class=${this.message.ok ? 'ok' : 'bad'} data-test="device-settings-message">${this.message.text}</div>` : ''}`;
+  }
+
+  private printerFields(serial: boolean) {
+    return html`
+      ${serial ? '' : this.select('protocol', 'Printer language', Object.keys(PRINTER_LANGUAGES), (v) => PRINTER_LANGUAGES[v])}
+      ${this.select('paperWidth', 'Paper width', ['', ...PAPER_WIDTHS_MM.map(String)], (v) => (v ? `${v} mm` : 'As known for this model (80 mm otherwise)'))}
+      ${this.select('imageMode', 'Receipt images', ['', ...IMAGE_MODES], (v) => ({ '': 'Detect from the model', raster: 'Raster (GS v 0)', column: 'Column mode (ESC *, impact printers)' })[v] ?? v)}
+      <label for="language">Status ticket language</label><input id="language" name="language" .value=${String(this.settings.language ?? '')} placeholder="en">
+      <label for="holdMinutes">Hold jobs while away (minutes)</label>
+      <input id="holdMinutes" name="holdMinutes" type="number" min="0" max="1440" step="1" .value=${String(this.settings.holdMinutes ?? '')} placeholder="10">`;
   }
 
   private serialFields() {

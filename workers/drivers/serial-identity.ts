@@ -24,7 +24,8 @@ export function serialIdentifier(port: SerialPort, context: DriverContext): stri
  * let the scale drivers probe it. Scanners and pole displays cannot be detected (they never
  * answer), so they need the setting.
  */
-export const SERIAL_PROTOCOLS = ['auto', 'toledo_8217', 'adam', 'serial_scanner', 'pole_display', 'none'] as const;
+/** What a serial port can be set to; the printer protocols make the serial printer driver claim it. */
+export const SERIAL_PROTOCOLS = ['auto', 'toledo_8217', 'adam', 'serial_scanner', 'pole_display', 'escpos', 'star', 'zpl', 'none'] as const;
 export type SerialProtocolChoice = (typeof SERIAL_PROTOCOLS)[number];
 
 export function serialProtocolChoice(settings: Record<string, unknown>): SerialProtocolChoice {

@@ -14,6 +14,17 @@ it('device settings from the form are checked and typed; empty values mean the d
   ] as const) assert.throws(() => cleanDeviceSettings(bad), message);
 });
 
+it('printer settings: paper width, image mode, language, printer protocol and hold time', () => {
+  assert.deepEqual(cleanDeviceSettings({ name: 'Kitchen', protocol: 'star', paperWidth: '58', imageMode: 'column', language: 'nl-BE', holdMinutes: '30' }),
+    { name: 'Kitchen', protocol: 'star', paperWidth: 58, imageMode: 'column', language: 'nl-BE', holdMinutes: 30 });
+  assert.deepEqual(cleanDeviceSettings({ holdMinutes: '0' }), { holdMinutes: 0 }, 'zero: never hold, fail at once');
+  for (const [bad, message] of [
+    [{ paperWidth: '76' }, /paperWidth must be one of 58, 80 \(got 76\)/], [{ imageMode: 'dots' }, /imageMode must be one of raster, column/],
+    [{ language: '<b>fr</b>' }, /language must be a language code such as en, fr or nl-BE/],
+    [{ holdMinutes: '1441' }, /holdMinutes must be a whole number of minutes from 0 to 1440 \(got 1441\)/], [{ holdMinutes: '2.5' }, /whole number/],
+  ] as const) assert.throws(() => cleanDeviceSettings(bad), message);
+});
+
 it('finds the textured square of a 2D code and nothing in flat noise', () => {
   const [w, h] = [160, 120];
   const lum = new Uint8ClampedArray(w * h).map((_, i) => 150 + ((i * 7919) % 21) - 10);
