@@ -50,6 +50,8 @@ export function holdMsFrom(settings: Record<string, unknown> | undefined): numbe
 /** Readable texts for the results the queue itself gives. */
 export const QUEUE_TEXT = {
   held: (minutes: number) => `the printer is offline: the job is held and prints when it comes back (up to ${formatMinutes(minutes)})`,
+  sameAsHeld: (minutes: number) =>
+    `the printer is offline and the same receipt is already waiting for it: it prints once when the printer comes back (up to ${formatMinutes(minutes)})`,
   holdExpired: (minutes: number) => `the printer stayed offline for ${formatMinutes(minutes)}: not printed (send it again once the printer is back)`,
   drawerOffline: 'the printer is offline: the cash drawer was not opened (a drawer is never opened later)',
   scaleOffline: 'the scale is offline: nothing was read',

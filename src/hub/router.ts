@@ -187,7 +187,11 @@ export class ActionRouter {
     const kind = jobKind(job.action);
     if (!this.deps.devices.get(job.deviceIdentifier)) {
       if (!holdsWhileOffline(kind) || !this.known(job.deviceIdentifier)) return this.failOffline(job, kind);
-      if (job.state !== 'held') await this.markHeld(job);
+      if (job.state !== 'held') {
+        const twin = this.heldTwin(job);
+        if (twin) return this.joinTwin(job, twin);
+        await this.markHeld(job);
+      }
     }
     const lane = this.lanes.get(job.deviceIdentifier) ?? Promise.resolve();
     const next = lane.then(() => this.run(job, action, kind));
@@ -271,6 +275,28 @@ export class ActionRouter {
     job.result = QUEUE_TEXT.held(this.holdMs(job.deviceIdentifier) / 60_000);
     this.deps.log.info(`${job.action || 'print'} for ${job.deviceIdentifier}: ${job.result}`);
     await this.safeDeliver(this.message(job, { status: 'warning', message: HELD_MESSAGE, result: job.result }), job);
+  }
+
+  /**
+   * The POS shows a held print as not printed, so a cashier may send the same receipt again:
+   * while the first copy waits for its printer, the same bytes for the same printer are the same
+   * print, and printing both when it returns would be the double print the hub must never make.
+   */
+  private heldTwin(job: JobRecord): JobRecord | undefined {
+    const payload = printPayload(job);
+    for (const other of this.live.values()) {
+      if (other.id !== job.id && other.state === 'held' && other.deviceIdentifier === job.deviceIdentifier
+        && other.action === job.action && printPayload(other) === payload) return other;
+    }
+    return undefined;
+  }
+
+  private async joinTwin(job: JobRecord, twin: JobRecord): Promise<void> {
+    job.state = 'cancelled';
+    job.result = QUEUE_TEXT.sameAsHeld(this.holdMs(job.deviceIdentifier) / 60_000);
+    job.updatedAt = Date.now();
+    this.deps.log.info(`${job.action || 'print'} for ${job.deviceIdentifier}: the same as held job ${twin.id}, printed once`);
+    await this.finish(job, { status: 'warning', message: HELD_MESSAGE, result: job.result });
   }
 
   /** Waits for the device to come back, until the hold time (counted from when the job was held) runs out. */
@@ -372,4 +398,10 @@ function isLive(job: JobRecord): boolean {
 function actionData(job: JobRecord): Record<string, unknown> {
   const { odoo18: _ignored, ...data } = (job.data ?? {}) as Record<string, unknown>;
   return data;
+}
+
+/** What a print job puts on paper: the receipt image or the raw document (none for a status ticket). */
+function printPayload(job: JobRecord): string {
+  const data = job.data as { receipt?: unknown; document?: unknown } | null;
+  return `${String(data?.receipt ?? '')}\u0000${String(data?.document ?? '')}`;
 }

@@ -51,7 +51,7 @@ async function until(check: () => boolean, ms = 3_000) {
 
 const receipt = (n: number, extra: Record<string, unknown> = {}): IotAction => ({
   via: 'bus', sessionId: `s${n}`, deviceIdentifiers: [PRINTER], action: 'print_receipt', actionUniqueId: `r${n}-${crypto.randomUUID()}`,
-  data: { action: 'print_receipt', receipt: 'x'.repeat(2_000), n, ...extra },
+  data: { action: 'print_receipt', receipt: `${'x'.repeat(2_000)}${n}`, n, ...extra },
 });
 const drawer = (): IotAction => ({ via: 'bus', sessionId: 'drawer', deviceIdentifiers: [PRINTER], action: 'cashbox', actionUniqueId: crypto.randomUUID(), data: { action: 'cashbox' } });
 
@@ -103,6 +103,22 @@ describe('queue policies (IndexedDB)', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(r.printer.printed).to.deep.equal([...Array(20).keys()]);
     expect(r.delivered.filter((m) => m.status === 'success')).to.have.length(20);
+  });
+
+  it('prints a receipt sent again while its twin is held only once, and says why', async () => {
+    const r = await rig({ present: false });
+    await r.router.accept(receipt(1));
+    const again = { ...receipt(1), sessionId: 's1-again' };
+    await r.router.accept(again);
+    await r.router.accept(receipt(2));
+    const answer = r.delivered.filter((m) => m.session_id === 's1-again');
+    expect(answer).to.have.length(1);
+    expect(answer[0]).to.include({ status: 'warning', message: HELD_MESSAGE });
+    expect(String(answer[0].result)).to.match(/the same receipt is already waiting for it: it prints once/);
+    r.plug();
+    await until(() => r.printer.printed.length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(r.printer.printed).to.deep.equal([1, 2]);
   });
 
   it('fails held receipts with a clear result once the hold time is over', async () => {
