@@ -42,6 +42,40 @@ export interface PairingCodeOptions {
   shownMs?: number;
 }
 
+/** The pairing proxy's answer could not be used; the message says why. */
+export class PairingProxyError extends Error {
+  override name = 'PairingProxyError';
+}
+
+const MAX_ANSWER_LENGTH = 16_384;
+const MAX_UUID_LENGTH = 128;
+
+/**
+ * Reads the proxy's answer to `connect-box` (odoo-iot.md §2.2): `expired`, the database's
+ * grant (url, token, db_uuid, enterprise_code), or a code and uuid to show and poll with.
+ */
+export function parseConnectBoxAnswer(text: string): 'expired' | PairingResult | { code: string | false; uuid: string | false } {
+  if (text.length > MAX_ANSWER_LENGTH) throw new PairingProxyError('the pairing proxy answer is too large');
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new PairingProxyError('the pairing proxy answer is not JSON');
+  }
+  if (!isObject(body)) throw new PairingProxyError('the pairing proxy answer is not an object');
+  if (body.error === 'expired') return 'expired';
+  if (body.error) {
+    throw new PairingProxyError(`the pairing proxy refused: ${String(typeof body.error === 'string' ? body.error : JSON.stringify(body.error)).slice(0, 120)}`);
+  }
+  const result = isObject(body.result) ? body.result : {};
+  if (['url', 'token', 'db_uuid', 'enterprise_code'].every((k) => typeof result[k] === 'string')) {
+    return { url: result.url as string, token: result.token as string, dbUuid: result.db_uuid as string, enterpriseCode: result.enterprise_code as string };
+  }
+  const code = typeof result.pairing_code === 'string' && result.pairing_code.length <= MAX_CODE_LENGTH ? result.pairing_code : false;
+  const uuid = typeof result.pairing_uuid === 'string' && result.pairing_uuid.length <= MAX_UUID_LENGTH ? result.pairing_uuid : false;
+  return { code, uuid };
+}
+
 export class PairingCodeFlow {
   private code: string | false = false;
   private uuid: string | false = false;
@@ -113,25 +147,10 @@ export class PairingCodeFlow {
       signal: AbortSignal.timeout(5_000),
       cache: 'no-store',
     });
-    if (!response.ok) throw new Error(`the pairing proxy answered HTTP ${response.status}`);
-    const text = await response.text();
-    if (text.length > 16_384) throw new Error('the pairing proxy answer is too large');
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new Error('the pairing proxy answer is not JSON');
-    }
-    if (!isObject(body)) throw new Error('the pairing proxy answer is not an object');
-    if (body.error === 'expired') return 'expired';
-    if (body.error) throw new Error(`the pairing proxy refused: ${String(typeof body.error === 'string' ? body.error : JSON.stringify(body.error)).slice(0, 120)}`);
-    const result = isObject(body.result) ? body.result : {};
-    if (['url', 'token', 'db_uuid', 'enterprise_code'].every((k) => typeof result[k] === 'string')) {
-      return { url: result.url as string, token: result.token as string, dbUuid: result.db_uuid as string, enterpriseCode: result.enterprise_code as string };
-    }
-    const code = typeof result.pairing_code === 'string' && result.pairing_code.length <= MAX_CODE_LENGTH ? result.pairing_code : false;
-    const uuid = typeof result.pairing_uuid === 'string' && result.pairing_uuid.length <= 128 ? result.pairing_uuid : false;
-    return { code: code || this.code, uuid: uuid || this.uuid };
+    if (!response.ok) throw new PairingProxyError(`the pairing proxy answered HTTP ${response.status}`);
+    const answer = parseConnectBoxAnswer(await response.text());
+    if (answer === 'expired' || 'url' in answer) return answer;
+    return { code: answer.code || this.code, uuid: answer.uuid || this.uuid };
   }
 
   private expire(why: string): void {
