@@ -27,6 +27,8 @@ const IDENTIFIER_KEY = 'identifier';
 const LOG_LINES_SHOWN = 200;
 /** How many recent events per device the homepage can show (live weight, scan log). */
 const RECENT_EVENTS_KEPT = 20;
+/** Often enough for a live weight to look live, rarely enough to cost nothing in a burst. */
+const CHANGE_NOTICE_MS = 50;
 /** The local server answers this with the hub's LAN address; other deployments have no such route. */
 export const LOCAL_SERVER_INFO_PATH = '/hub-server/info';
 
@@ -77,6 +79,7 @@ export class HubService {
   readonly activity = new Activity();
   private readonly log = this.logger.scope('hub');
   private readonly listeners = new Set<() => void>();
+  private noticeTimer: ReturnType<typeof setTimeout> | null = null;
   private db!: HubDb;
   private ring!: LogRing;
   private devices!: DeviceManager;
@@ -303,6 +306,7 @@ export class HubService {
   }
 
   async stop(): Promise<void> {
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
     void this.connectionsService?.loaded()?.then((service) => service.stop());
     void this.troubleshootingService?.loaded()?.then((service) => service.stop());
     this.iotLink?.stop();
@@ -311,7 +315,18 @@ export class HubService {
     this.db?.close();
   }
 
+  /**
+   * Listeners (the window, which then fetches a snapshot) hear of changes at most every
+   * CHANGE_NOTICE_MS: a burst of actions must not spend the worker on homepage refreshes.
+   */
   private changed(): void {
+    this.noticeTimer ??= setTimeout(() => {
+      this.noticeTimer = null;
+      this.notify();
+    }, CHANGE_NOTICE_MS);
+  }
+
+  private notify(): void {
     for (const listener of this.listeners) {
       try {
         listener();
