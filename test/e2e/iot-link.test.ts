@@ -1,3 +1,4 @@
+import { TEST_DRAWER_IDENTIFIER } from '../fakes/iot/test-drawer.ts';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -8,7 +9,7 @@ import {
 
 /**
  * The hub as an IoT box of the Odoo simulator: one browser holds the hub window, the
- * simulator's POS page and its IoT app page. The hub's only device is the e2e test drawer.
+ * simulator's POS page and its IoT app page. Actions go to the e2e test drawer.
  */
 describe('IoT link with the Odoo simulator', () => {
   let browser: Browser;
@@ -27,7 +28,7 @@ describe('IoT link with the Odoo simulator', () => {
     const l = await link(hub);
     box = l.identifier;
     // The hub's own devices (the window's keyboard scanner...) are listed too: the drawer is the USB one.
-    drawer = l.devices.find((d) => d.startsWith('usb_1209:0001')) ?? '';
+    drawer = l.devices.find((d) => d === TEST_DRAWER_IDENTIFIER) ?? '';
     assert.equal(drawer, 'usb_1209:0001_E2E1');
   });
   after(async () => {

@@ -5,12 +5,12 @@
  */
 import type { HubServiceOptions } from '../../../workers/hub-service.ts';
 import { VirtualPrinter, VirtualUsb } from '../../../workers/virtual/virtual-printer.ts';
-import { TEST_DRAWER_PRODUCT, TEST_DRAWER_VENDOR, testDrawerFactory } from './test-drawer.ts';
+import { TEST_DRAWER_PRODUCT, TEST_DRAWER_SERIAL, TEST_DRAWER_VENDOR, testDrawerFactory } from './test-drawer.ts';
 import { e2eDevices } from '../devices/e2e-devices.ts';
 
 export function e2eHubOptions(): HubServiceOptions {
   const usb = new VirtualUsb();
-  const handle = new VirtualPrinter({ vendorId: TEST_DRAWER_VENDOR, productId: TEST_DRAWER_PRODUCT, serialNumber: 'E2E1', productName: 'Test drawer' });
+  const handle = new VirtualPrinter({ vendorId: TEST_DRAWER_VENDOR, productId: TEST_DRAWER_PRODUCT, serialNumber: TEST_DRAWER_SERIAL, productName: 'Test drawer' });
   usb.grant(handle);
   usb.plug(handle);
   // A scale and a scanner the test drives (test/fakes/devices/e2e-devices.ts).

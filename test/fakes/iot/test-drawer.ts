@@ -5,6 +5,9 @@ import type { DriverFactory } from '../../../workers/device-manager.ts';
 /** pid.codes test vendor/product: a USB id no real POS device uses. */
 export const TEST_DRAWER_VENDOR = 0x1209;
 export const TEST_DRAWER_PRODUCT = 0x0001;
+export const TEST_DRAWER_SERIAL = 'E2E1';
+/** The drawer among the hub's devices (the hub's own keyboard scanner is listed too). */
+export const TEST_DRAWER_IDENTIFIER = usbIdentifier(TEST_DRAWER_VENDOR, TEST_DRAWER_PRODUCT, TEST_DRAWER_SERIAL);
 /** The longest `delay_ms` a test action may ask for. */
 const MAX_DELAY_MS = 10_000;
 
