@@ -1,6 +1,6 @@
 import { OdooError, kindOfServerName } from './errors.ts';
 import { post, describeUnexpected, type HttpOptions } from './http-transport.ts';
-import { toServerVersion, toUid, type Credentials, type DriverOptions, type ProtocolDriver, type ServerVersion } from './protocol.ts';
+import { ServiceCallDriver, toServerVersion, toUid, type Credentials, type DriverOptions, type ProtocolDriver, type ServerVersion } from './protocol.ts';
 import { redact } from '../hub/redact.ts';
 
 /** Odoo's JSON-RPC error code for an expired session (odoo/http.py JsonRPCDispatcher.handle_error). */
@@ -51,23 +51,13 @@ export async function fetchVersionInfo(options: DriverOptions): Promise<ServerVe
 }
 
 /** `/jsonrpc`: services common, object and db, with the password or API key in every call. */
-export class JsonRpcDriver implements ProtocolDriver {
-  constructor(private readonly options: DriverOptions) {}
+export class JsonRpcDriver extends ServiceCallDriver {
+  constructor(private readonly options: DriverOptions) {
+    super();
+  }
 
-  private async call(service: string, method: string, args: unknown[]): Promise<unknown> {
+  protected async call(service: 'common' | 'object' | 'db', method: string, args: unknown[]): Promise<unknown> {
     return (await jsonRpcCall(`${this.options.base}${JSONRPC_PATH}`, { service, method, args }, this.options)).result;
-  }
-
-  async version(): Promise<ServerVersion> {
-    return toServerVersion(await this.call('common', 'version', []));
-  }
-
-  async login({ database, login, secret }: Credentials): Promise<number | null> {
-    return toUid(await this.call('common', 'login', [database, login, secret]), 'common.login');
-  }
-
-  executeKw({ database, secret }: Credentials, uid: number, model: string, method: string, args: unknown[], kwargs: Record<string, unknown>): Promise<unknown> {
-    return this.call('object', 'execute_kw', [database, uid, secret, model, method, args, kwargs]);
   }
 
   async listDatabases(): Promise<string[]> {

@@ -24,6 +24,26 @@ export interface ProtocolDriver {
   executeKw(credentials: Credentials, uid: number, model: string, method: string, args: unknown[], kwargs: Record<string, unknown>): Promise<unknown>;
 }
 
+/**
+ * The external API's services (`common`, `object`, `db`) as JSON-RPC and XML-RPC both carry
+ * them: a protocol only says how one service call travels.
+ */
+export abstract class ServiceCallDriver implements ProtocolDriver {
+  protected abstract call(service: 'common' | 'object' | 'db', method: string, args: unknown[]): Promise<unknown>;
+
+  async version(): Promise<ServerVersion> {
+    return toServerVersion(await this.call('common', 'version', []));
+  }
+
+  async login({ database, login, secret }: Credentials): Promise<number | null> {
+    return toUid(await this.call('common', 'login', [database, login, secret]), 'common.login');
+  }
+
+  executeKw({ database, secret }: Credentials, uid: number, model: string, method: string, args: unknown[], kwargs: Record<string, unknown>): Promise<unknown> {
+    return this.call('object', 'execute_kw', [database, uid, secret, model, method, args, kwargs]);
+  }
+}
+
 export interface DriverOptions extends HttpOptions {
   /** '' for same-origin relative paths, else the Odoo origin. */
   base: string;

@@ -1,6 +1,6 @@
 import { OdooError } from './errors.ts';
 import { post, describeUnexpected } from './http-transport.ts';
-import { toServerVersion, toUid, type Credentials, type DriverOptions, type ProtocolDriver, type ServerVersion } from './protocol.ts';
+import { ServiceCallDriver, type DriverOptions } from './protocol.ts';
 import type { XmlRpcValue } from './xml-rpc-codec.ts';
 import { redact } from '../hub/redact.ts';
 
@@ -16,10 +16,12 @@ export const FAULT_ACCESS_ERROR = 4;
 /** The codec is parsing code the POS rarely needs: it loads on the first XML-RPC call only. */
 const loadCodec = () => import('./xml-rpc-codec.ts');
 
-export class XmlRpcDriver implements ProtocolDriver {
-  constructor(private readonly options: DriverOptions) {}
+export class XmlRpcDriver extends ServiceCallDriver {
+  constructor(private readonly options: DriverOptions) {
+    super();
+  }
 
-  private async call(service: 'common' | 'object' | 'db', method: string, params: unknown[]): Promise<unknown> {
+  protected async call(service: 'common' | 'object' | 'db', method: string, params: unknown[]): Promise<unknown> {
     const codec = await loadCodec();
     let body: string;
     try {
@@ -38,18 +40,6 @@ export class XmlRpcDriver implements ProtocolDriver {
     }
     if (decoded.kind === 'fault') throw faultError(decoded.fault.faultCode, decoded.fault.faultString);
     return decoded.value;
-  }
-
-  async version(): Promise<ServerVersion> {
-    return toServerVersion(await this.call('common', 'version', []));
-  }
-
-  async login({ database, login, secret }: Credentials): Promise<number | null> {
-    return toUid(await this.call('common', 'login', [database, login, secret]), 'common.login');
-  }
-
-  executeKw({ database, secret }: Credentials, uid: number, model: string, method: string, args: unknown[], kwargs: Record<string, unknown>): Promise<unknown> {
-    return this.call('object', 'execute_kw', [database, uid, secret, model, method, args, kwargs]);
   }
 }
 
