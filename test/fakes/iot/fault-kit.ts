@@ -12,6 +12,8 @@ import { usbPrinterFactory } from '../../../workers/drivers/printer/factory.ts';
 
 export const PAPER_DB = 'hub-e2e-paper';
 export const FAULT_PRINTER_SERIAL = 'FAULT1';
+/** A TM-T20III printing 200 mm/s: 1,600 rows of 72 bytes a second. */
+const REAL_PRINTER_BYTES_PER_SECOND = 115_000;
 /** Receipt images: a full-width black marker band, then 8 blocks (most significant bit first) for the number. */
 export const RECEIPT_LAYOUT = { width: 512, markerRows: 16, bitRows: 64, bits: 8 } as const;
 
@@ -51,7 +53,8 @@ class PaperTrailPrinter extends VirtualPrinter {
   private kicksWritten = 0;
 
   constructor(private readonly paper: Promise<IDBDatabase>) {
-    super({ serialNumber: FAULT_PRINTER_SERIAL });
+    // At a real printer's pace, so a killed window lands in the middle of a print, not between two.
+    super({ serialNumber: FAULT_PRINTER_SERIAL, bytesPerSecond: REAL_PRINTER_BYTES_PER_SECOND });
   }
 
   override async transferOut(endpointNumber: number, data: BufferSource): Promise<USBOutTransferResult> {
