@@ -68,6 +68,30 @@ describe('the installable, offline hub shell', () => {
     }
   });
 
+  it('runs the troubleshooting checks and shows each with what it saw, and a fix for each problem', async () => {
+    const server = await startHubServer();
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(server.url);
+      await hubState(page, 'ready');
+      const checks = page.locator('hub-troubleshooting-section [data-check]');
+      await page.waitForFunction(() => document.querySelector('hub-app')?.shadowRoot?.querySelector('hub-troubleshooting-section')
+        ?.shadowRoot?.querySelectorAll('[data-check]').length === 9, null, { timeout: READY });
+      const ids = await checks.evaluateAll((items) => items.map((li) => `${li.getAttribute('data-check')}:${li.getAttribute('data-status')}`));
+      assert.deepEqual(ids.map((i) => i.split(':')[0]).sort(), ['bus-version', 'database-binding', 'device-permission', 'odoo-version', 'pairing-code', 'same-origin', 'storage', 'udev-rules', 'usb-driver']);
+      // A fresh incognito profile keeps its data only as long as the browser wants: a problem, with its fix.
+      const storage = page.locator('hub-troubleshooting-section [data-check=storage]');
+      assert.equal(await storage.getAttribute('data-status'), 'problem');
+      assert.match((await storage.locator('.fix').textContent()) ?? '', /Fix:.*\(see .*deploy\.md, section #storage-not-persistent\)/s);
+      const summary = (await page.locator('[data-test=troubleshooting-summary]').textContent()) ?? '';
+      assert.match(summary, /^\d+ problems? found\.$/);
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  });
+
   it('meets Chrome\'s installability criteria', async () => {
     const server = await startHubServer();
     // Incognito windows cannot install apps: this check needs a real profile.
