@@ -5,12 +5,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, launchChromiumProfile } from '../support/chrome-session.ts';
-import { startHubServer, DIST_DIR } from '../support/hub-server.ts';
+import { startHubServer, DIST_DIR, type RunningServer } from '../support/hub-server.ts';
 
 const READY = 5_000;
 
 async function hubState(page: Page, state: 'ready' | 'viewer'): Promise<void> {
   await page.waitForFunction((s) => document.documentElement.dataset.hubState === s, state, { timeout: READY });
+}
+
+/** A hub served by its own local server in a fresh browser context, ready; both end after `use`. */
+async function withHub(
+  browser: Browser,
+  use: (page: Page, server: RunningServer) => Promise<void>,
+  contextOptions: Parameters<Browser['newContext']>[0] = {},
+): Promise<void> {
+  const server = await startHubServer();
+  const context = await browser.newContext(contextOptions);
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await hubState(page, 'ready');
+    await use(page, server);
+  } finally {
+    await context.close();
+    await server.close();
+  }
 }
 
 describe('the installable, offline hub shell', () => {
@@ -22,13 +41,8 @@ describe('the installable, offline hub shell', () => {
     await browser.close();
   });
 
-  it('starts from its service worker with the server gone', async () => {
-    const server = await startHubServer();
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
-      await page.goto(server.url);
-      await hubState(page, 'ready');
+  it('starts from its service worker with the server gone', () =>
+    withHub(browser, async (page, server) => {
       await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: READY });
       const identifier = await page.locator('[data-test=identifier]').textContent();
       assert.match(identifier ?? '', /^[0-9a-f]{16}$/);
@@ -41,19 +55,10 @@ describe('the installable, offline hub shell', () => {
         fetch('/web/webclient/version_info', { method: 'POST', body: '{}' }).then((r) => `answered ${r.status}`, (e: Error) => e.name));
       assert.equal(odooAnswer, 'TypeError', 'Odoo paths are never answered from a cache');
       assert.match((await page.locator('[data-test=version]').textContent()) ?? '', /^B\d+\.\d+\.\d+-19\.0/);
-    } finally {
-      await context.close();
-      await server.close();
-    }
-  });
+    }));
 
-  it('shows and downloads its logs', async () => {
-    const server = await startHubServer();
-    const context = await browser.newContext({ acceptDownloads: true });
-    try {
-      const page = await context.newPage();
-      await page.goto(server.url);
-      await hubState(page, 'ready');
+  it('shows and downloads its logs', () =>
+    withHub(browser, async (page) => {
       await page.locator('[data-test=show-logs]').click();
       await page.locator('[data-test=log-lines]').getByText(/INFO \[hub\] hub [0-9a-f]{16} started/).waitFor({ timeout: READY });
       const download = page.waitForEvent('download', { timeout: READY });
@@ -62,19 +67,10 @@ describe('the installable, offline hub shell', () => {
       assert.match(file.suggestedFilename(), /^browser-iot-hub-.*\.log$/);
       const { readFile } = await import('node:fs/promises');
       assert.match(await readFile((await file.path())!, 'utf8'), /INFO \[hub\] hub [0-9a-f]{16} started, version B/);
-    } finally {
-      await context.close();
-      await server.close();
-    }
-  });
+    }, { acceptDownloads: true }));
 
-  it('runs the troubleshooting checks and shows each with what it saw, and a fix for each problem', async () => {
-    const server = await startHubServer();
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
-      await page.goto(server.url);
-      await hubState(page, 'ready');
+  it('runs the troubleshooting checks and shows each with what it saw, and a fix for each problem', () =>
+    withHub(browser, async (page) => {
       const checks = page.locator('hub-troubleshooting-section [data-check]');
       await page.waitForFunction(() => document.querySelector('hub-app')?.shadowRoot?.querySelector('hub-troubleshooting-section')
         ?.shadowRoot?.querySelectorAll('[data-check]').length === 9, null, { timeout: READY });
@@ -86,11 +82,7 @@ describe('the installable, offline hub shell', () => {
       assert.match((await storage.locator('.fix').textContent()) ?? '', /Fix:.*\(see .*deploy\.md, section #storage-not-persistent\)/s);
       const summary = (await page.locator('[data-test=troubleshooting-summary]').textContent()) ?? '';
       assert.match(summary, /^\d+ problems? found\.$/);
-    } finally {
-      await context.close();
-      await server.close();
-    }
-  });
+    }));
 
   it('meets Chrome\'s installability criteria', async () => {
     const server = await startHubServer();
