@@ -51,7 +51,7 @@ export class PairingSection extends LitElement {
     const current = this.snapshot?.settings.pairingProxyUrl ?? '';
     return html`
       <details data-test="pairing-proxy">
-        <summary>Pairing proxy: <span data-test="pairing-proxy-current">${current || `this hub's local server (forwards to ${ODOO_PAIRING_PROXY})`}</span></summary>
+        <summary>Pairing proxy: <span data-test="pairing-proxy-current">${current || this.sameOriginProxy()}</span></summary>
         <label for="proxy">Pairing proxy address</label>
         <input id="proxy" type="url" data-test="pairing-proxy-input" .value=${current} placeholder="empty: this hub's local server"
           aria-describedby="proxy-help" @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && void this.saveProxy()}>
@@ -102,6 +102,14 @@ export class PairingSection extends LitElement {
       <div class="row"><span class="code" data-test="pairing-code">${code.code}</span></div>
       <div class="muted" data-test="pairing-code-state">In Odoo, open the IoT app, click <b>Connect</b> and enter this code
         (${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')} left).</div>`;
+  }
+
+  /** Where an empty proxy address leads: through this hub's own origin, which forwards it on. */
+  private sameOriginProxy(): string {
+    const server = this.snapshot?.localServer;
+    if (server?.mode === 'demo') return "this hub's local server (forwards to the demo's simulated pairing proxy)";
+    if (server) return `this hub's local server (forwards to its --pairing-proxy, ${ODOO_PAIRING_PROXY} by default)`;
+    return `this hub's origin (your reverse proxy must forward /odoo-enterprise/iot/ to ${ODOO_PAIRING_PROXY})`;
   }
 }
 customElements.define('hub-pairing-section', PairingSection);

@@ -40,6 +40,7 @@ describe('embedded demo (npm start without Odoo)', () => {
     await hub.locator('[data-test=demo-printer]').waitFor({ timeout: 10_000 });
     const types = await hub.evaluate(() => (document.querySelector('hub-app') as unknown as { snapshot: { devices: Array<{ type: string; connection: string }> } }).snapshot.devices.map((d) => `${d.type}/${d.connection}`));
     for (const expected of ['printer/direct', 'scale/serial', 'scanner/direct']) assert.ok(types.includes(expected), `${expected} among ${types.join(', ')}`);
+    assert.match(await hub.locator('[data-test=pairing-proxy-current]').textContent() ?? '', /forwards to the demo's simulated pairing proxy/);
   });
 
   it('pairs by token from the IoT app page; the IoT app lists the hub and its devices', async () => {
