@@ -1,8 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../support/chrome-session.ts';
-import { link, openHub, openPos, posAction, startIotRig, waitHubReady, waitLink, type IotRig } from '../support/iot-e2e.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { link, openHub, openPos, posAction, waitHubReady, waitLink, type IotRig, openIotSession, type IotSession } from '../support/iot-e2e.ts';
 import { buildFaultHub, burstReceipts, pairByToken, paper, printer, receiptImages, sendReceipts, storedJobs, waitPaper } from '../support/iot-faults.ts';
 import type { PaperEntry } from '../fakes/iot/fault-kit.ts';
 
@@ -19,7 +18,7 @@ const range = (from: number, count: number) => Array.from({ length: count }, (_,
 const ids = (tag: string, count: number) => Array.from({ length: count }, (_, i) => `${tag}-${i}-${crypto.randomUUID()}`);
 
 describe('fault tolerance with the Odoo simulator and a virtual printer', () => {
-  let browser: Browser;
+  let session: IotSession;
   let context: BrowserContext;
   let rig: IotRig;
   let hub: Page;
@@ -28,10 +27,8 @@ describe('fault tolerance with the Odoo simulator and a virtual printer', () => 
   let device = '';
 
   before(async () => {
-    const dist = buildFaultHub();
-    [browser, rig] = await Promise.all([launchChromium(), startIotRig(dist)]);
-    context = await browser.newContext();
-    hub = await openHub(context, rig.hubServer.url);
+    session = await openIotSession(buildFaultHub());
+    ({ context, rig, hub } = session);
     await pairByToken(hub, rig.sim.iot.issueToken('19').connectionString);
     const l = await link(hub);
     box = l.identifier;
@@ -39,11 +36,7 @@ describe('fault tolerance with the Odoo simulator and a virtual printer', () => 
     assert.equal(device, 'usb_04b8:0202_FAULT1');
     pos = await openPos(context, rig.sim);
   });
-  after(async () => {
-    await context?.close();
-    await browser?.close();
-    await rig?.close();
-  });
+  after(() => session?.close());
 
   it('100 receipts sent while the printer is unplugged are held, then print in order once; a drawer asked meanwhile never opens', async () => {
     await printer(hub, 'unplug');

@@ -1,18 +1,17 @@
-import { TEST_DRAWER_IDENTIFIER } from '../fakes/iot/test-drawer.ts';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../support/chrome-session.ts';
+import type { BrowserContext, Page } from 'playwright-core';
 import {
-  buildE2eHub, link, openHub, openPos, posAction, rtcBoxMessage, startIotRig, waitFor, waitHubReady, waitLink, type IotRig,
+  buildE2eHub, link, openPos, posAction, rtcBoxMessage, waitFor, waitHubReady, waitLink, type IotRig, openIotSession, type IotSession,
 } from '../support/iot-e2e.ts';
+import { TEST_DRAWER_IDENTIFIER } from '../fakes/iot/test-drawer.ts';
 
 /**
  * The hub as an IoT box of the Odoo simulator: one browser holds the hub window, the
  * simulator's POS page and its IoT app page. Actions go to the e2e test drawer.
  */
 describe('IoT link with the Odoo simulator', () => {
-  let browser: Browser;
+  let session: IotSession;
   let context: BrowserContext;
   let rig: IotRig;
   let hub: Page;
@@ -21,21 +20,15 @@ describe('IoT link with the Odoo simulator', () => {
   let drawer = '';
 
   before(async () => {
-    const dist = buildE2eHub();
-    [browser, rig] = await Promise.all([launchChromium(), startIotRig(dist)]);
-    context = await browser.newContext();
-    hub = await openHub(context, rig.hubServer.url);
+    session = await openIotSession(buildE2eHub());
+    ({ context, rig, hub } = session);
     const l = await link(hub);
     box = l.identifier;
     // The hub's own devices (the window's keyboard scanner...) are listed too: the drawer is the USB one.
     drawer = l.devices.find((d) => d === TEST_DRAWER_IDENTIFIER) ?? '';
     assert.equal(drawer, 'usb_1209:0001_E2E1');
   });
-  after(async () => {
-    await context?.close();
-    await browser?.close();
-    await rig?.close();
-  });
+  after(() => session?.close());
 
   it('pairs by code entered in the IoT app, registers, and its devices appear there', async () => {
     const shown = await waitLink(hub, (l) => l.pairingCode.state === 'showing', 'a pairing code');

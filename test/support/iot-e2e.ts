@@ -3,7 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './chrome-session.ts';
 import { startSimulator, type RunningSimulator } from '../../server/simulator/index.ts';
 import { startHubServer, type RunningServer } from './hub-server.ts';
 import type { LinkSnapshot } from '../../src/hub/iot-link.ts';
@@ -39,6 +40,29 @@ export async function startIotRig(distDir: string): Promise<IotRig> {
     async close() {
       await hubServer.close();
       await sim.close();
+    },
+  };
+}
+
+export interface IotSession {
+  browser: Browser;
+  context: BrowserContext;
+  rig: IotRig;
+  hub: Page;
+  close(): Promise<void>;
+}
+
+/** Chromium, the simulator with the local server serving the hub built in `distDir`, and the hub open and ready. */
+export async function openIotSession(distDir: string): Promise<IotSession> {
+  const [browser, rig] = await Promise.all([launchChromium(), startIotRig(distDir)]);
+  const context = await browser.newContext();
+  const hub = await openHub(context, rig.hubServer.url);
+  return {
+    browser, context, rig, hub,
+    async close() {
+      await context.close();
+      await browser.close();
+      await rig.close();
     },
   };
 }
