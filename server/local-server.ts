@@ -4,12 +4,12 @@ import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 import sirv from 'sirv';
 import { redact } from '../src/hub/redact.ts';
+import { LOCAL_SERVER_INFO_PATH, type LocalServerInfo } from '../src/hub/local-server-info.ts';
 import { HEADER_CSP } from '../src/security/csp.ts';
 import type { LocalServerConfig } from './config.ts';
 import { BodyLimit, BodyTooLargeError } from './body-limit.ts';
 import { checkHost, checkTarget, DEFAULT_PAIRING_PROXY_ORIGIN, isForwardedPath, isPairingProxyPath, type Refusal } from './forwarding.ts';
 
-export const INFO_PATH = '/hub-server/info';
 
 export interface LocalServerOptions {
   /** Demo mode: the forwarded Odoo is the embedded simulator, not a real database. */
@@ -63,8 +63,9 @@ export function createLocalServer(config: LocalServerConfig, options: LocalServe
     const refusal = refuse(req, config);
     if (refusal) return sendRefusal(res, refusal);
     const path = new URL(req.url ?? '/', 'http://hub').pathname;
-    if (path === INFO_PATH) {
-      return sendJson(res, 200, { mode, odooOrigin: mode === 'forward' ? config.odooOrigin : null, address: lanAddress() });
+    if (path === LOCAL_SERVER_INFO_PATH) {
+      const info: LocalServerInfo = { mode, odooOrigin: mode === 'forward' ? config.odooOrigin : null, address: lanAddress() };
+      return sendJson(res, 200, info);
     }
     if (isPairingProxyPath(path)) return forwardLimited(req, res, config.maxBodyBytes, (body) => pairingProxy.web(req, res, { buffer: body }));
     if (isForwardedPath(path)) {

@@ -10,6 +10,8 @@ import type { LastPrintSource } from './drivers/printer/printer-device.ts';
 import { DeviceManager, type DeviceSources, type DriverFactory } from './device-manager.ts';
 import type { ConnectionsService } from './connections-service.ts';
 import { registerSecret } from '../src/hub/redact.ts';
+import { LOCAL_SERVER_INFO_PATH, parseLocalServerInfo, type LocalServerInfo } from '../src/hub/local-server-info.ts';
+export type { LocalServerInfo };
 import { currentPageContext } from '../src/odoo/target.ts';
 import { IotLink, type IotLinkTiming, type LinkSnapshot } from '../src/hub/iot-link.ts';
 import type { DemoDevices, DemoDevicesState } from './virtual/demo-devices.ts';
@@ -29,8 +31,6 @@ const LOG_LINES_SHOWN = 200;
 const RECENT_EVENTS_KEPT = 20;
 /** Often enough for a live weight to look live, rarely enough to cost nothing in a burst. */
 const CHANGE_NOTICE_MS = 50;
-/** The local server answers this with the hub's LAN address; other deployments have no such route. */
-export const LOCAL_SERVER_INFO_PATH = '/hub-server/info';
 
 export interface Identity {
   identifier: string;
@@ -53,11 +53,6 @@ export interface HubSnapshot {
   demo: DemoDevicesState | null;
 }
 
-export interface LocalServerInfo {
-  mode: 'demo' | 'forward';
-  odooOrigin: string | null;
-  address: string;
-}
 
 export interface HubServiceOptions {
   dbName?: string;
@@ -374,10 +369,7 @@ export class HubService {
   private async fetchLocalServerInfo(): Promise<LocalServerInfo | null> {
     try {
       const response = await (this.options.fetch ?? fetch)(LOCAL_SERVER_INFO_PATH, { cache: 'no-store' });
-      if (!response.ok) return null;
-      const info = (await response.json()) as Partial<LocalServerInfo>;
-      if ((info.mode !== 'demo' && info.mode !== 'forward') || typeof info.address !== 'string') return null;
-      return { mode: info.mode, odooOrigin: typeof info.odooOrigin === 'string' ? info.odooOrigin : null, address: info.address };
+      return response.ok ? parseLocalServerInfo(await response.text()) : null;
     } catch {
       return null;
     }
