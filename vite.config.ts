@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,6 +12,22 @@ function buildHash(): string {
     return '';
   }
 }
+
+/**
+ * vite-plugin-pwa 2.0 builds the service worker with rollup's `output.inlineDynamicImports: true`,
+ * which rolldown (vite 8) deprecates and warns about at every build; `codeSplitting: false` is its
+ * replacement with the same effect (one sw.js, no chunks).
+ */
+const swSingleFile: Plugin = {
+  name: 'sw-single-file',
+  config(config) {
+    const output = config.build?.rollupOptions?.output;
+    if (output && !Array.isArray(output) && 'inlineDynamicImports' in output) {
+      delete output.inlineDynamicImports;
+      (output as { codeSplitting?: boolean }).codeSplitting = false;
+    }
+  },
+};
 
 export const HUB_DEFINES = {
   __HUB_VERSION__: JSON.stringify(pkg.version),
@@ -31,7 +47,7 @@ export default defineConfig({
       filename: 'sw.ts',
       registerType: 'prompt',
       injectRegister: false,
-      injectManifest: { globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'] },
+      injectManifest: { globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'], buildPlugins: { vite: [swSingleFile] } },
       manifest: {
         id: './',
         name: 'Browser IoT Hub',
