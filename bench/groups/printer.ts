@@ -1,6 +1,6 @@
 // Group `printer`: receipt JPEG (base64) → ESC/POS bytes in a Chromium worker, against
-// receipt-printer-encoder's image() with floydsteinberg (same run, same image) and, when a
-// python3 with Pillow is found, against the IoT box's own Pillow pipeline on the same file.
+// receipt-printer-encoder's image() with floydsteinberg (same run, same image) and against the
+// IoT box's own Pillow pipeline on the same file (a python3 with Pillow is required).
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -18,16 +18,20 @@ const PAGE = '<!doctype html><meta charset="utf-8"><title>printer bench</title>'
 
 interface WorkerResult { name: string; hubMs: number; encoderMs: number; stages: { hub: Record<string, number>; encoder: Record<string, number> } }
 
+const PIL_INSTALL_STEP = 'apt-get install python3-pil (Debian)';
+
 /** The first python3 that imports PIL (pyenv shims may hide the system one that has it). */
-function pythonWithPil(): string | null {
+function pythonWithPil(): string {
   for (const candidate of ['python3', '/usr/bin/python3']) {
     const probe = spawnSync(candidate, ['-c', 'import PIL'], { encoding: 'utf8' });
     if (probe.status === 0) return candidate;
   }
-  return null;
+  throw new Error(`no python3 with Pillow (PIL) found: the _vs_pil figures' anchor needs it; install it with ${PIL_INSTALL_STEP}`);
 }
 
 export async function run(): Promise<Figure[]> {
+  // The anchor is checked first: a missing one fails the group, never skips its rows.
+  const python = pythonWithPil();
   const fixtures = (JSON.parse(readFileSync(`${RECEIPTS}index.json`, 'utf8')) as Array<{ jpeg: string }>).map((f) => f.jpeg);
   const bundle = await build({ entryPoints: [WORKER], bundle: true, format: 'esm', target: 'es2022', write: false, minify: true });
   const workerJs = bundle.outputFiles[0].contents;
@@ -66,8 +70,6 @@ export async function run(): Promise<Figure[]> {
   }
 
   const figures: Figure[] = [];
-  const python = pythonWithPil();
-  if (!python) console.log('python3 with PIL not found: the _vs_pil figures are skipped');
   for (const result of results) {
     for (const side of ['hub', 'encoder'] as const) {
       const stages = Object.entries(result.stages[side]).map(([stage, ms]) => `${stage} ${ms.toFixed(1)}`).join(', ');
@@ -75,12 +77,10 @@ export async function run(): Promise<Figure[]> {
     }
     const key = `printer.receipt_${result.name.replace(/\.jpe?g$/, '')}`;
     figures.push({ key: `${key}_ms`, value: result.hubMs, unit: 'ms', goal: '>= 8x faster than the anchor', anchor: ENCODER_ANCHOR, anchor_value: result.encoderMs });
-    if (python) {
-      const pil = spawnSync(python, [PIL_SCRIPT, `${RECEIPTS}${result.name}`], { encoding: 'utf8' });
-      if (pil.status !== 0) throw new Error(`the PIL pipeline failed: ${pil.stderr}`);
-      const { median_ms: pilMs } = JSON.parse(pil.stdout) as { median_ms: number };
-      figures.push({ key: `${key}_vs_pil`, value: result.hubMs, unit: 'ms', goal: 'no slower than PIL', anchor: 'IoT box Pillow pipeline (print_receipt + format_escpos_bit_image_raster)', anchor_value: pilMs });
-    }
+    const pil = spawnSync(python, [PIL_SCRIPT, `${RECEIPTS}${result.name}`], { encoding: 'utf8' });
+    if (pil.status !== 0) throw new Error(`the PIL pipeline failed: ${pil.stderr}`);
+    const { median_ms: pilMs } = JSON.parse(pil.stdout) as { median_ms: number };
+    figures.push({ key: `${key}_vs_pil`, value: result.hubMs, unit: 'ms', goal: 'no slower than PIL', anchor: 'IoT box Pillow pipeline (print_receipt + format_escpos_bit_image_raster)', anchor_value: pilMs });
   }
   return figures;
 }
