@@ -131,6 +131,25 @@ export class UsbPrinterChannel {
     return new Uint8Array(data.buffer, data.byteOffset, Math.min(data.byteLength, maxBytes)).slice();
   }
 
+  /**
+   * The bulk IN transfer a timed-out read left pending gets the printer's late answer: waits up
+   * to `timeoutMs` for it and drops it, so it never answers a later query. False when it is still pending.
+   */
+  async dropLateReply(timeoutMs: number): Promise<boolean> {
+    if (this.pendingIn === null) return true;
+    this.check();
+    let result: USBInTransferResult | null;
+    try {
+      result = await this.guard(this.pendingIn, timeoutMs, 'read a late printer status', null);
+    } catch (error) {
+      this.pendingIn = null;
+      throw error;
+    }
+    if (result === null) return false;
+    this.pendingIn = null;
+    return true;
+  }
+
   /** The IEEE-1284 device id string (printer-class GET_DEVICE_ID), or null when the printer does not answer. */
   async deviceId(): Promise<string | null> {
     this.check();

@@ -82,6 +82,8 @@ export class VirtualPrinter implements USBDevice {
   drawerOpen = false;
   /** The printer stops taking data (jam, full buffer): transfers never complete. */
   stalled = false;
+  /** The next DLE EOT answer comes this many ms late (once), as from a busy printer; later answers follow it. */
+  answerLateOnceMs: number | null = null;
 
   /** Everything received on bulk OUT, in order. */
   readonly received: number[] = [];
@@ -95,6 +97,7 @@ export class VirtualPrinter implements USBDevice {
   private starRasterMode = false;
   private readonly answers: number[] = [];
   private answerWaiter: (() => void) | null = null;
+  private heldAnswers: number[] | null = null;
   private readonly claimed = new Set<number>();
   private connected = true;
   private readonly unplugWaiters = new Set<(error: DOMException) => void>();
@@ -282,6 +285,23 @@ export class VirtualPrinter implements USBDevice {
     this.answerWaiter = null;
   }
 
+  /** A printer answers in order: answers after a late one wait behind it. */
+  private answerStatus(byte: number): void {
+    if (this.heldAnswers) return void this.heldAnswers.push(byte);
+    const lateMs = this.answerLateOnceMs;
+    if (lateMs === null) return this.answer(byte);
+    this.answerLateOnceMs = null;
+    this.heldAnswers = [byte];
+    // One answer per USB packet, as a printer sends them: each in its own task.
+    const release = () => {
+      const next = this.heldAnswers?.shift();
+      if (next === undefined) return void (this.heldAnswers = null);
+      this.answer(next);
+      setTimeout(release, 0);
+    };
+    setTimeout(release, lateMs);
+  }
+
   /** DLE EOT n answers (Epson ESC/POS reference): fixed bits 0x12 plus the flags. */
   private realTimeStatus(n: number): number {
     if (n === 1) return 0x12 | (this.drawerOpen ? 0x04 : 0) | (this.paperOut || this.coverOpen ? 0x08 : 0);
@@ -316,7 +336,7 @@ export class VirtualPrinter implements USBDevice {
     if (this.starRasterMode) return this.starRasterCommand(b, i, left);
     if (c === 0x10) {
       if (!need(3)) return 0;
-      if (b[i + 1] === 0x04) this.answer(this.realTimeStatus(b[i + 2]));
+      if (b[i + 1] === 0x04) this.answerStatus(this.realTimeStatus(b[i + 2]));
       return 3;
     }
     if (c === 0x0a) {

@@ -105,4 +105,18 @@ describe('printer status while idle (DLE EOT polling)', () => {
     expect((events[0].outcome.result as { drawerOpen: boolean }).drawerOpen).to.equal(true);
     await device.close();
   });
+
+  it('a status answer that came late is dropped, never taken as the answer to the next query', async () => {
+    // Drawer open: DLE EOT 1 answers 0x16; shifted onto DLE EOT 2, that byte reads "cover open" (a false ERROR_OFFLINE).
+    const { printer, device, events } = await printerWithPolling();
+    printer.drawerOpen = true;
+    printer.answerLateOnceMs = 450;
+    await until(() => printer.answerLateOnceMs === null);
+    const queriesAtLate = statusQueries(printer);
+    await until(() => statusQueries(printer) >= queriesAtLate + 9, 4000);
+    expect(events.filter((e) => e.outcome.status === 'error'), 'no error from a shifted reply').to.deep.equal([]);
+    const outcome = await run(device, 'cashbox');
+    expect(outcome, 'a job after the late answer reads the true status').to.deep.equal({ status: 'success', result: true });
+    await device.close();
+  });
 });

@@ -213,6 +213,8 @@ export class PrinterDevice implements Device, LastPrintSource {
 
   private async readStatus(): Promise<RealTimeStatus | null> {
     if (!this.polls()) return null;
+    // An answer still owed to an earlier query that timed out would shift every reply by one.
+    if (!(await this.link.dropLateReply(STATUS_REPLY_TIMEOUT_MS))) return null;
     const replies: number[] = [];
     for (const query of [DLE_EOT.printer, DLE_EOT.offlineCause, DLE_EOT.paper]) {
       await this.link.write(query);

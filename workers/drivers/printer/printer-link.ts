@@ -7,6 +7,12 @@ export interface PrinterLink {
   write(bytes: Uint8Array, onProgress?: (sent: number, total: number) => void): Promise<void>;
   /** Up to `maxBytes`, empty after `timeoutMs` (or at once when the printer cannot answer). */
   read(maxBytes: number, timeoutMs: number): Promise<Uint8Array>;
+  /**
+   * A read that timed out may still be answered later, and that late answer would be taken as the
+   * answer to the next query. Waits up to `timeoutMs` for such an answer and drops it: true when
+   * none is owed (or it came and was dropped), false when it is still owed.
+   */
+  dropLateReply(timeoutMs: number): Promise<boolean>;
   /** The printer went away: pending and later operations fail at once. */
   lost(): void;
   close(): Promise<void>;
@@ -32,6 +38,7 @@ export function usbLink(channel: UsbPrinterChannel): PrinterLink {
     canAnswer: channel.printer.inEndpoint !== null,
     write: (bytes, onProgress) => channel.write(bytes, onProgress).catch((error) => Promise.reject(mapped(error))),
     read: (maxBytes, timeoutMs) => channel.read(maxBytes, timeoutMs).catch((error) => Promise.reject(mapped(error))),
+    dropLateReply: (timeoutMs) => channel.dropLateReply(timeoutMs).catch((error) => Promise.reject(mapped(error))),
     lost: () => channel.markDisconnected(),
     close: () => channel.close(),
   };
@@ -59,6 +66,13 @@ export function serialLink(channel: SerialChannel, baudRate: number): PrinterLin
       clearTimeout(timer);
     }
   };
+  // A read that ended empty: the printer may still answer it.
+  let replyOwed = false;
+  const read = async (maxBytes: number, timeoutMs: number) => {
+    const bytes = await guarded(channel.read(maxBytes, timeoutMs), null, 'read');
+    replyOwed = bytes.length === 0;
+    return bytes;
+  };
   return {
     canAnswer: true,
     async write(bytes, onProgress) {
@@ -67,7 +81,11 @@ export function serialLink(channel: SerialChannel, baudRate: number): PrinterLin
         onProgress?.(Math.min(bytes.length, offset + SERIAL_CHUNK), bytes.length);
       }
     },
-    read: (maxBytes, timeoutMs) => guarded(channel.read(maxBytes, timeoutMs), null, 'read'),
+    read,
+    async dropLateReply(timeoutMs) {
+      if (!replyOwed) return true;
+      return (await read(SERIAL_CHUNK, timeoutMs)).length > 0;
+    },
     lost: () => loseWith(new PrinterLinkError('disconnected', 'the printer was disconnected')),
     close: () => {
       loseWith(new PrinterLinkError('disconnected', 'the printer channel is closed'));
