@@ -1,8 +1,10 @@
 // Queue benchmarks in Chromium. `queue.jobs_per_s`: the hub's job store, router and outbox on a
 // real IndexedDB (vite on loopback serves bench/queue/), enqueue → done, with a device that
-// answers at once. `queue.reopen_10k_ms`: the built hub (e2e build, local server + simulator)
+// answers at once; `queue.jobs_per_s_one_core_busy` the same while a thread this benchmark starts
+// keeps one core busy (a loaded POS terminal), stopped at the end. `queue.reopen_10k_ms`: the built hub (e2e build, local server + simulator)
 // reopened with 10,000 finished jobs and 10,000 seen action ids in its database, from navigation
 // to "ready" (main.ts's `hub-ready` mark); the anchor is the same reopen with an empty history.
+import { Worker } from 'node:worker_threads';
 import { createServer } from 'vite';
 import { fileURLToPath } from 'node:url';
 import { median, type Figure } from '../figures.ts';
@@ -14,6 +16,28 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const JOBS = 3_000;
 const HISTORY = 10_000;
 const REOPENS = 7;
+
+/** One core kept busy until stopped: a thread that spins. */
+function busyCore(): { stop(): Promise<number> } {
+  const spinner = new Worker('for (;;) {}', { eval: true });
+  return { stop: () => spinner.terminate() };
+}
+
+type Throughput = { jobsPerSecond: number; perJobMs: Record<string, number> };
+
+function throughput(page: Page, jobs: number): Promise<Throughput> {
+  return page.evaluate((n) => (window as unknown as { runBench: (n: number) => Promise<Throughput> }).runBench(n), jobs);
+}
+
+/** The median of three runs; prints the time each write kept a job waiting, per job. */
+async function medianJobsPerSecond(page: Page, label: string): Promise<number> {
+  const runs: Throughput[] = [];
+  for (let i = 0; i < 3; i++) runs.push(await throughput(page, JOBS));
+  const mid = [...runs].sort((a, b) => a.jobsPerSecond - b.jobsPerSecond)[1];
+  const writes = Object.entries(mid.perJobMs).map(([k, ms]) => `${k} ${ms.toFixed(3)}`).join(', ');
+  console.log(`  ${label}: ${Math.round(mid.jobsPerSecond)} jobs/s; ms awaited per job in IndexedDB writes (3 transactions a job): ${writes}`);
+  return mid.jobsPerSecond;
+}
 
 async function reopenMs(hub: Page): Promise<number> {
   const times: number[] = [];
@@ -64,9 +88,15 @@ export async function run(): Promise<Figure[]> {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${address.port}/bench/queue/index.html`);
     await page.waitForFunction(() => 'runBench' in window, undefined, { timeout: 60_000 });
-    await page.evaluate((n) => (window as unknown as { runBench: (n: number) => Promise<number> }).runBench(n), 300);
-    const runs: number[] = [];
-    for (let i = 0; i < 3; i++) runs.push(await page.evaluate((n) => (window as unknown as { runBench: (n: number) => Promise<number> }).runBench(n), JOBS));
+    await throughput(page, 300);
+    const quiet = await medianJobsPerSecond(page, 'quiet');
+    const load = busyCore();
+    let loaded: number;
+    try {
+      loaded = await medianJobsPerSecond(page, 'one core busy');
+    } finally {
+      await load.stop();
+    }
 
     const context = await browser.newContext();
     const hub = await openHub(context, rig.hubServer.url);
@@ -74,7 +104,8 @@ export async function run(): Promise<Figure[]> {
     await seedHistory(hub, HISTORY);
     const full = await reopenMs(hub);
     return [
-      { key: 'queue.jobs_per_s', value: Math.round(median(runs)), unit: 'jobs/s', goal: '>= 500' },
+      { key: 'queue.jobs_per_s', value: Math.round(quiet), unit: 'jobs/s', goal: '>= 500' },
+      { key: 'queue.jobs_per_s_one_core_busy', value: Math.round(loaded), unit: 'jobs/s', goal: '>= 500' },
       { key: 'queue.reopen_10k_ms', value: Math.round(full), unit: 'ms', goal: '<= 500', anchor: 'reopen with an empty history', anchor_value: Math.round(empty) },
     ];
   } finally {

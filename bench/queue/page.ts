@@ -11,7 +11,21 @@ import type { Device } from '../../src/hub/devices.ts';
 
 const DEVICE = 'usb_04b8:0202_BENCH';
 
-async function throughput(jobs: number): Promise<number> {
+/** Milliseconds spent awaiting each IndexedDB write of the queue, summed over a run (where the time goes). */
+export type WriteTimes = Record<'admit' | 'running' | 'result', number>;
+
+function timed<A extends unknown[], R>(times: WriteTimes, name: keyof WriteTimes, f: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args) => {
+    const t0 = performance.now();
+    try {
+      return await f(...args);
+    } finally {
+      times[name] += performance.now() - t0;
+    }
+  };
+}
+
+async function throughput(jobs: number): Promise<{ jobsPerSecond: number; perJobMs: WriteTimes }> {
   const db = await openHubDb(`queue-bench-${crypto.randomUUID()}`);
   const log = new Logger().scope('bench');
   const store = new JobStore(db);
@@ -19,6 +33,10 @@ async function throughput(jobs: number): Promise<number> {
   // Outbox disabled (no server): results are written, not sent, as while Odoo is unreachable.
   const outbox = new Outbox(db, { send: async () => undefined, log });
   await outbox.load();
+  const times: WriteTimes = { admit: 0, running: 0, result: 0 };
+  store.admit = timed(times, 'admit', store.admit.bind(store));
+  store.update = timed(times, 'running', store.update.bind(store));
+  const append = timed(times, 'result', outbox.append.bind(outbox));
   const device: Device = {
     description: { identifier: DEVICE, name: 'bench', type: 'printer', manufacturer: 'bench', connection: 'direct', subtype: 'receipt_printer' },
     run: async () => ({ status: 'success' }),
@@ -32,7 +50,7 @@ async function throughput(jobs: number): Promise<number> {
     store, activity: new Activity(), log, hubIdentifier: () => 'bench000000000001',
     devices: { get: () => device }, knownDevice: () => true,
     deliver: async (message, job, ttlMs) => {
-      await outbox.append(message, ttlMs ? Date.now() + ttlMs : null, job ?? undefined);
+      await append(message, ttlMs ? Date.now() + ttlMs : null, job ?? undefined);
       if (job && job.state === 'done' && ++finished === jobs) allDone();
     },
   });
@@ -44,7 +62,8 @@ async function throughput(jobs: number): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   db.close();
   indexedDB.deleteDatabase(db.name);
-  return jobs / seconds;
+  const perJobMs = Object.fromEntries(Object.entries(times).map(([k, ms]) => [k, ms / jobs])) as WriteTimes;
+  return { jobsPerSecond: jobs / seconds, perJobMs };
 }
 
-(window as unknown as { runBench: (jobs: number) => Promise<number> }).runBench = throughput;
+(window as unknown as { runBench: typeof throughput }).runBench = throughput;

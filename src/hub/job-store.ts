@@ -73,7 +73,10 @@ export class JobStore {
     job.state = state;
     job.updatedAt = Date.now();
     if (result !== undefined) job.result = result;
-    await this.db.put('jobs', job);
+    // Relaxed like every queue write (db.put would use the browser's default durability).
+    const tx = this.db.transaction('jobs', 'readwrite', RELAXED);
+    void tx.store.put(job);
+    await tx.done;
   }
 
   /** Jobs a reload interrupted, oldest first. */
