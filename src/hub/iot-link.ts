@@ -117,6 +117,8 @@ export interface LinkSnapshot {
   channels: number;
   outbox: { pending: number; lastError: string };
   jobs: LinkJob[];
+  /** Actions received again with an action_unique_id already handled, and dropped. */
+  duplicatesDropped: number;
   knownDevices: KnownDevice[];
 }
 
@@ -264,6 +266,7 @@ export class IotLink {
       channels: this.channels,
       outbox: { pending: this.outbox.pending, lastError: this.outbox.lastError },
       jobs: this.router.jobs().map(summarizeJob),
+      duplicatesDropped: this.router.duplicatesDropped,
       knownDevices: [...this.knownDevices.values()].map((d) => ({
         identifier: d.identifier, name: d.name ?? d.identifier, online: !!this.deps.devices.get(d.identifier), holdMinutes: holdMsFrom(d.settings) / 60_000,
       })),

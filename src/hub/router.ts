@@ -60,13 +60,20 @@ export class ActionRouter {
   /** Lanes waiting for a device to come back (or a cancel) are woken here. */
   private waiters = new Set<() => void>();
   private sequence = 0;
+  private duplicates = 0;
 
   constructor(private readonly deps: RouterDeps) {}
+
+  /** Deliveries dropped because their action_unique_id was already handled (a retry, a second path). */
+  get duplicatesDropped(): number {
+    return this.duplicates;
+  }
 
   /** Returns false when the action was a duplicate and nothing was done. */
   async accept(action: IotAction): Promise<boolean> {
     if (action.actionUniqueId !== null && this.deps.store.hasSeen(action.actionUniqueId)) {
       this.deps.log.debug(`action ${action.actionUniqueId} (${action.via}) already handled: ignored`);
+      this.duplicates++;
       return false;
     }
     const now = Date.now();
@@ -82,7 +89,10 @@ export class ActionRouter {
       createdAt: now,
       updatedAt: now,
     }));
-    if (!(await this.deps.store.admit(action.actionUniqueId, jobs))) return false;
+    if (!(await this.deps.store.admit(action.actionUniqueId, jobs))) {
+      this.duplicates++;
+      return false;
+    }
     for (const job of jobs) await this.dispatch(job, action);
     this.deps.onChange?.();
     return true;
