@@ -2,9 +2,9 @@
 import { VirtualCamera, FRAME_HEIGHT, FRAME_WIDTH } from '../../workers/virtual/virtual-camera.ts';
 
 /** Scale and scanner figures come from a worker, as the hub runs its drivers. */
-async function inWorker(): Promise<{ toledo: { roundTrip: number; wire: number }; hid: number }> {
+async function inWorker(): Promise<{ toledo: { overhead: number; roundTrip: number }; hid: number }> {
   const worker = new Worker(new URL('./devices-worker.ts', import.meta.url), { type: 'module' });
-  const result = await new Promise<{ toledo: { roundTrip: number; wire: number }; hid: number }>((resolve, reject) => {
+  const result = await new Promise<{ toledo: { overhead: number; roundTrip: number }; hid: number }>((resolve, reject) => {
     worker.onmessage = (e) => resolve(e.data);
     worker.onerror = (e) => reject(new Error(e.message));
     worker.postMessage('run');

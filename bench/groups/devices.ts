@@ -1,4 +1,4 @@
-// Device benchmarks in real Chromium, each in a dedicated worker as the hub runs them: Toledo read_once overhead over the wire time, camera decode
+// Device benchmarks in real Chromium, each in a dedicated worker as the hub runs them: the hub's own overhead on a Toledo read_once, camera decode
 // frames per second, HID POS scan-to-outbox latency. Pages are served by vite on loopback.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -36,10 +36,14 @@ export async function run(): Promise<Figure[]> {
     await page.goto(`http://127.0.0.1:${address.port}/bench/devices/index.html`);
     await page.waitForFunction(() => 'runBench' in window, undefined, { timeout: 60_000 });
     const r = (await page.evaluate(() => (window as unknown as { runBench: () => Promise<unknown> }).runBench())) as {
-      toledo: { roundTrip: number; wire: number }; hid: number; fpsWith: number; fpsWithout: number;
+      toledo: { overhead: number; roundTrip: number }; hid: number; fpsWith: number; fpsWithout: number;
     };
+    console.log(`  Toledo read_once: whole round trip ${r.toledo.roundTrip.toFixed(2)} ms, of which the hub's own ${r.toledo.overhead.toFixed(2)} ms`);
     return [
-      { key: 'scale.toledo_read_once_overhead_ms', value: r.toledo.roundTrip - r.toledo.wire, unit: 'ms', goal: '<= 20' },
+      {
+        key: 'scale.toledo_read_once_overhead_ms', value: r.toledo.overhead, unit: 'ms', goal: '<= 20',
+        anchor: 'the hub\'s own time in a read_once: action accepted → request bytes at the port, plus last reply byte readable → result written in the outbox (the virtual scale\'s wire and answer time taken out)',
+      },
       { key: 'camera.fps_with_code', value: r.fpsWith, unit: 'fps', goal: '>= 30' },
       { key: 'camera.fps_without_code', value: r.fpsWithout, unit: 'fps', goal: '>= 30' },
       { key: 'scanner.hid_event_latency_ms', value: r.hid, unit: 'ms', goal: '< 5' },

@@ -10,6 +10,12 @@ export abstract class VirtualSerialPort extends EventTarget implements SerialPor
   readable: ReadableStream<Uint8Array> | null = null;
   writable: WritableStream<Uint8Array> | null = null;
   connected = true;
+  /**
+   * Hears, on the performance clock, when the host's bytes reach the port (before their wire time)
+   * and when the device's bytes become readable (after theirs): what a benchmark needs to take the
+   * device's own timing out of a round trip.
+   */
+  onWire: ((event: 'host-wrote' | 'device-sent', at: number) => void) | null = null;
   private options: SerialOptions | null = null;
   private controller: ReadableStreamDefaultController<Uint8Array> | null = null;
   private outgoing: Array<{ byte: number; at: number }> = [];
@@ -52,6 +58,7 @@ export abstract class VirtualSerialPort extends EventTarget implements SerialPor
     this.writable = new WritableStream<Uint8Array>({
       write: async (chunk) => {
         if (!this.connected) throw new DOMException('The device has been lost.', 'NetworkError');
+        this.onWire?.('host-wrote', performance.now());
         const wire = chunk.length * this.byteTimeMs;
         await new Promise((resolve) => setTimeout(resolve, wire));
         if (!this.connected) throw new DOMException('The device has been lost.', 'NetworkError');
@@ -132,7 +139,10 @@ export abstract class VirtualSerialPort extends EventTarget implements SerialPor
       this.controller?.error(new DOMException('A framing error was detected.', 'FramingError'));
       this.makeReadable();
     }
-    if (due.length) this.controller?.enqueue(Uint8Array.from(due));
+    if (due.length) {
+      this.controller?.enqueue(Uint8Array.from(due));
+      this.onWire?.('device-sent', now);
+    }
     this.schedule();
   }
 
