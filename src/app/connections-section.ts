@@ -77,7 +77,7 @@ export class ConnectionsSection extends LitElement {
 
   render() {
     return html`
-      <h2>Odoo connections</h2>
+      <h2 class="title">Odoo connections</h2>
       ${this.renderList()}
       ${this.problem ? html`<div class="bad" data-test="connection-problem">${this.problem}</div>` : nothing}
       ${this.renderMode()}

@@ -33,7 +33,7 @@ export class DemoSection extends LitElement {
     if (!demo) return '';
     const { printer, scale, scanner } = demo;
     return html`
-      <h2>Demo devices</h2>
+      <h2 class="title">Demo devices</h2>
       <div class="muted">Virtual devices of the demo, driven like real ones (they are in the Devices list above and in the IoT app).</div>
       <fieldset data-test="demo-scale"><legend>Scale (Toledo 8217)</legend>
         <div class="row">

@@ -37,7 +37,7 @@ export class DevicesSection extends LitElement {
     const devices = this.snapshot?.devices ?? [];
     const unclaimed = this.snapshot?.unclaimedDevices ?? [];
     return html`
-      <h2>Devices</h2>
+      <h2 class="title">Devices</h2>
       ${devices.length === 0 && unclaimed.length === 0 ? html`<div class="muted">No device granted to the hub yet.</div>` : ''}
       <ul data-test="devices">
         ${devices.map((d) => html`<li><b>${d.name}</b> — ${d.type}${d.subtype ? ` (${d.subtype})` : ''}, ${d.connection}

@@ -13,6 +13,8 @@ import './odoo-section.ts';
 import './pairing-section.ts';
 import './queue-section.ts';
 import './troubleshooting-section.ts';
+import './status-summary.ts';
+import { FoldState } from './fold-state.ts';
 import { RtcHost } from '../rtc/rtc-host.ts';
 import { WindowDevices } from './window-devices.ts';
 
@@ -21,7 +23,7 @@ export type AppRole = 'starting' | 'hub' | 'viewer';
 /** The homepage. In the hub window it shows the worker's state; in other windows, who holds the hub. */
 export class HubApp extends LitElement {
   static properties = {
-    role: { state: true }, snapshot: { state: true }, persisted: { state: true }, error: { state: true },
+    role: { state: true }, snapshot: { state: true }, persisted: { state: true }, error: { state: true }, problems: { state: true },
   };
   static styles = css`
     :host { display: block; max-width: 52em; margin: 0 auto; padding: 16px; font: 14px/1.45 system-ui, sans-serif; color: #222; }
@@ -29,12 +31,17 @@ export class HubApp extends LitElement {
     header h1 { font-size: 20px; margin: 0; }
     .banner { margin: 12px 0; padding: 10px 12px; border-radius: 4px; background: #fff3cd; }
     .error { background: #f8d7da; }
+    details.fold > summary { font-size: 15px; font-weight: 600; color: #4c4c4c; padding: 10px 0 0; cursor: pointer; }
+    details.fold:not([open]) { border-bottom: 1px solid #e6e6e6; padding-bottom: 10px; }
     button { font: inherit; padding: 4px 12px; border-radius: 4px; border: 1px solid #714b67; background: #714b67; color: #fff; cursor: pointer; }
   `;
   declare role: AppRole;
   declare snapshot: HubSnapshot | null;
   declare persisted: boolean | null;
   declare error: string;
+  /** Troubleshooting problems found by the last checks; null until they ran. */
+  declare problems: number | null;
+  private folds = new FoldState(globalThis.localStorage);
   hub: HubRef | null = null;
   updates: UpdateController | null = null;
   onTakeOver: (() => void) | null = null;
@@ -48,6 +55,7 @@ export class HubApp extends LitElement {
     this.snapshot = null;
     this.persisted = null;
     this.error = '';
+    this.problems = null;
   }
 
   /** Starts the hub worker; called only while this window holds the hub lock. */
@@ -108,18 +116,28 @@ export class HubApp extends LitElement {
 
   private renderSections() {
     return html`
-      <hub-identity-section .snapshot=${this.snapshot} .persisted=${this.persisted}></hub-identity-section>
-      <hub-odoo-section .snapshot=${this.snapshot} .hub=${this.hub}></hub-odoo-section>
-      <hub-pairing-section .snapshot=${this.snapshot} .hub=${this.hub}></hub-pairing-section>
-      <hub-devices-section .snapshot=${this.snapshot} .hub=${this.hub}></hub-devices-section>
-      ${this.snapshot?.demo ? html`<hub-demo-section .snapshot=${this.snapshot} .hub=${this.hub}></hub-demo-section>` : ''}
-      <hub-connections-section .hub=${this.hub} .snapshot=${this.snapshot}></hub-connections-section>
-      <hub-queue-section .snapshot=${this.snapshot} .hub=${this.hub}></hub-queue-section>
-      <hub-troubleshooting-section .hub=${this.hub} .snapshot=${this.snapshot}></hub-troubleshooting-section>
-      <hub-logs-section .hub=${this.hub}></hub-logs-section>
-      <hub-update-section .controller=${this.updates} .automatic=${this.snapshot?.settings.autoUpdate ?? true}
-        @auto-update-change=${(e: CustomEvent<boolean>) => void this.hub?.api.setSetting('autoUpdate', e.detail)}></hub-update-section>
+      <hub-status-summary .snapshot=${this.snapshot} .problems=${this.problems}></hub-status-summary>
+      ${this.fold('identity', 'This hub', html`<hub-identity-section in-fold .snapshot=${this.snapshot} .persisted=${this.persisted}></hub-identity-section>`)}
+      ${this.fold('odoo', this.snapshot?.link.paired ? 'Odoo database: connected' : 'Odoo database: not connected',
+        html`<hub-odoo-section in-fold .snapshot=${this.snapshot} .hub=${this.hub}></hub-odoo-section>`)}
+      ${this.fold('pairing', 'Pairing code', html`<hub-pairing-section in-fold .snapshot=${this.snapshot} .hub=${this.hub}></hub-pairing-section>`)}
+      ${this.fold('devices', 'Devices', html`<hub-devices-section in-fold .snapshot=${this.snapshot} .hub=${this.hub}></hub-devices-section>`)}
+      ${this.snapshot?.demo ? this.fold('demo', 'Demo devices', html`<hub-demo-section in-fold .snapshot=${this.snapshot} .hub=${this.hub}></hub-demo-section>`) : ''}
+      ${this.fold('connections', 'Outgoing Odoo connections', html`<hub-connections-section in-fold .hub=${this.hub} .snapshot=${this.snapshot}></hub-connections-section>`)}
+      ${this.fold('queue', 'Queue', html`<hub-queue-section in-fold .snapshot=${this.snapshot} .hub=${this.hub}></hub-queue-section>`)}
+      ${this.fold('troubleshooting', 'Troubleshooting', html`<hub-troubleshooting-section in-fold .hub=${this.hub} .snapshot=${this.snapshot}
+        @problems-change=${(e: CustomEvent<number>) => { this.problems = e.detail; }}></hub-troubleshooting-section>`)}
+      ${this.fold('logs', 'Logs', html`<hub-logs-section in-fold .hub=${this.hub}></hub-logs-section>`)}
+      ${this.fold('updates', 'Updates', html`<hub-update-section in-fold .controller=${this.updates} .automatic=${this.snapshot?.settings.autoUpdate ?? true}
+        @auto-update-change=${(e: CustomEvent<boolean>) => void this.hub?.api.setSetting('autoUpdate', e.detail)}></hub-update-section>`)}
     `;
+  }
+
+  /** A section that folds under its title; whether it is folded is remembered for this browser. */
+  private fold(id: string, title: string, section: unknown) {
+    return html`<details class="fold" data-fold=${id} ?open=${!this.folds.isFolded(id)}
+        @toggle=${(e: Event) => this.folds.set(id, !(e.currentTarget as HTMLDetailsElement).open)}>
+      <summary data-test=${`fold-${id}`}>${title}</summary>${section}</details>`;
   }
 
   private async refresh() {

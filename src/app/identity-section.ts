@@ -18,7 +18,7 @@ export class IdentitySection extends LitElement {
     const id = this.snapshot?.identity;
     const server = this.snapshot?.localServer;
     return html`
-      <h2>This hub</h2>
+      <h2 class="title">This hub</h2>
       <div class="row"><span class="label">Identifier</span><span class="value" data-test="identifier">${id?.identifier ?? '…'}</span></div>
       <div class="row"><span class="label">Version</span><span class="value" data-test="version">${id?.version ?? '…'}</span></div>
       <div class="row"><span class="label">Address</span><span class="value" data-test="address">${id?.address ?? '…'}</span></div>

@@ -19,7 +19,7 @@ export class LogsSection extends LitElement {
 
   render() {
     return html`
-      <h2>Logs</h2>
+      <h2 class="title">Logs</h2>
       <div class="row">
         <button @click=${this.toggle} data-test="show-logs">${this.open ? 'Hide logs' : 'Show logs'}</button>
         <button @click=${this.download}>Download logs</button>

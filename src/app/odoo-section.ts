@@ -48,7 +48,7 @@ export class OdooSection extends LitElement {
     const link = this.snapshot?.link;
     const registration = link?.registration;
     return html`
-      <h2>Odoo database connected</h2>
+      <h2 class="title" data-test="odoo-heading">${link?.paired ? 'Odoo database: connected' : 'Odoo database: not connected'}</h2>
       ${link?.paired ? html`
         <div class="row"><span class="label">Database</span><span class="value" data-test="odoo-server">${link.serverUrl}${link.dbName ? ` (${link.dbName})` : ''}</span></div>
         <div class="row"><span class="label">Registration</span><span data-test="registration" class=${registration?.state === 'registered' ? 'ok' : 'bad'}>${REGISTRATION_TEXT[registration?.state ?? 'unpaired']}</span></div>

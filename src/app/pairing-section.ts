@@ -44,7 +44,7 @@ export class PairingSection extends LitElement {
   render() {
     const link = this.snapshot?.link;
     const code = link?.pairingCode;
-    return html`<h2>Pairing code</h2>${this.body(link?.paired ?? false, code)}${this.proxyField()}`;
+    return html`<h2 class="title">Pairing code</h2>${this.body(link?.paired ?? false, code)}${this.proxyField()}`;
   }
 
   private proxyField() {

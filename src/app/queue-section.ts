@@ -24,6 +24,9 @@ function groupOf(job: LinkJob): Group {
  * job the hub was running when it stopped: never printed again by itself), what was done, and
  * what waits in the outbox for Odoo. Cancel, Retry, Reprint and Discard act on one job.
  */
+/** What a finished job without any detail from its device shows (a print answers only success). */
+const DONE_WITHOUT_DETAILS = 'OK, the device reported no details';
+
 export class QueueSection extends LitElement {
   static properties = { snapshot: { attribute: false }, hub: { attribute: false }, notice: { state: true } };
   static styles = [sectionStyles, css`
@@ -52,7 +55,7 @@ export class QueueSection extends LitElement {
     const groups = new Map<Group, LinkJob[]>(GROUPS.map(({ group }) => [group, []]));
     for (const job of jobs) groups.get(groupOf(job))!.push(job);
     return html`
-      <h2>Queue</h2>
+      <h2 class="title">Queue</h2>
       <div class="row"><span class="label">Waiting to reach Odoo</span><span data-test="outbox-pending">${link?.outbox.pending ?? 0}</span>
         ${link?.outbox.lastError ? html`<span class="bad">${link.outbox.lastError}</span>` : ''}</div>
       ${this.notice ? html`<div class="muted" data-test="queue-notice">${this.notice}</div>` : nothing}
@@ -76,7 +79,7 @@ export class QueueSection extends LitElement {
           ${job.state === 'uncertain' ? 'may have printed' : job.state}
           ${job.state === 'running' && job.progress !== undefined
             ? html`<progress data-test="progress" max="1" .value=${job.progress}></progress> ${Math.round(job.progress * 100)} %` : nothing}</td>
-        <td class="result" title=${job.result}>${job.result}</td>
+        <td class="result" title=${job.result}>${job.result || (job.state === 'done' ? DONE_WITHOUT_DETAILS : '')}</td>
         <td>${this.actions(job)}</td></tr>`)}
     </table>`;
   }

@@ -4,6 +4,9 @@ import { css } from 'lit';
 export const sectionStyles = css`
   :host { display: block; border-bottom: 1px solid #e6e6e6; padding: 12px 0; }
   h2 { font-size: 15px; margin: 0 0 8px; color: #4c4c4c; font-weight: 600; }
+  /* Inside a fold of the homepage the fold's own summary is the title. */
+  :host([in-fold]) h2.title { display: none; }
+  :host([in-fold]) { border-bottom: none; padding-top: 4px; }
   .row { display: flex; gap: 12px; align-items: baseline; padding: 3px 0; flex-wrap: wrap; }
   .label { min-width: 11em; color: #666; }
   .value { font-family: ui-monospace, monospace; word-break: break-all; }

@@ -5,7 +5,7 @@ import type { HubRef, HubSnapshot } from './hub-api.ts';
 import type { CheckResult, CheckStatus } from '../hub/troubleshooting/checks.ts';
 import { collectWindowFacts, DEVICE_REQUEST_EVENT } from './window-facts.ts';
 
-const STATUS_TEXT: Record<CheckStatus, string> = { ok: 'OK', problem: 'Problem', unknown: 'Not known' };
+const STATUS_TEXT: Record<CheckStatus, string> = { ok: 'OK', problem: 'Problem', unknown: 'Not known', expected: 'Expected' };
 
 /**
  * The seed document's troubleshooting list as live checks: each says what the hub found, shows
@@ -19,6 +19,7 @@ export class TroubleshootingSection extends LitElement {
     .problem .status { color: #d9534f; }
     .ok .status { color: #28a745; }
     .unknown .status { color: #888; }
+    .expected .status { color: #8a6d3b; }
     .fix { margin: 2px 0 0 6em; }
     details { margin-left: 6em; color: #555; font-size: 12px; }
   `];
@@ -57,6 +58,11 @@ export class TroubleshootingSection extends LitElement {
         void this.sendWindowFacts().then(() => this.run());
       });
     }
+    // The homepage's status summary counts the problems the last checks found.
+    if (changed.has('results') && this.results.length) {
+      const problems = this.results.filter((r) => r.status === 'problem').length;
+      this.dispatchEvent(new CustomEvent('problems-change', { detail: problems, bubbles: true, composed: true }));
+    }
   }
 
   /** Runs every check now, probes included. */
@@ -75,7 +81,7 @@ export class TroubleshootingSection extends LitElement {
   render() {
     const problems = this.results.filter((r) => r.status === 'problem').length;
     return html`
-      <h2>Troubleshooting</h2>
+      <h2 class="title">Troubleshooting</h2>
       <div class="row">
         <span data-test="troubleshooting-summary">${this.results.length === 0 ? 'Not checked yet.'
           : problems ? `${problems} problem${problems > 1 ? 's' : ''} found.` : 'No problem found.'}</span>

@@ -25,7 +25,7 @@ export class UpdateSection extends LitElement {
   render() {
     const state = this.controller?.state ?? 'current';
     return html`
-      <h2>Updates</h2>
+      <h2 class="title">Updates</h2>
       <div class="row">
         <label><input type="checkbox" data-test="auto-update" .checked=${this.automatic} @change=${this.toggle} />
           Automatic update (applied when no job is running)</label>

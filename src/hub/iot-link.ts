@@ -755,7 +755,8 @@ export function channelText(message: ResultMessage): string {
 }
 
 function summarizeJob(job: JobRecord & { progress?: number }): LinkJob {
-  const result = job.result === undefined ? '' : typeof job.result === 'string' ? job.result : JSON.stringify(job.result);
+  // A device that answers nothing but success leaves null: nothing to show, not the word "null".
+  const result = job.result === undefined || job.result === null ? '' : typeof job.result === 'string' ? job.result : JSON.stringify(job.result);
   return {
     id: job.id, deviceIdentifier: job.deviceIdentifier, action: job.action, state: job.state,
     createdAt: job.createdAt, updatedAt: job.updatedAt, result: (result ?? '').slice(0, 200),

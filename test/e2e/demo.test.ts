@@ -50,11 +50,17 @@ describe('embedded demo (npm start without Odoo)', () => {
     const token = await iotApp.locator('#token-out').evaluate((o) => (o as HTMLOutputElement).value);
     assert.match(token, /^http:\/\/localhost:\d+\?token=/, 'the token names the hub origin, which forwards to the simulator');
 
+    assert.equal(await hub.locator('[data-test=summary-paired] .value').textContent(), 'not paired');
+    assert.equal(await hub.locator('[data-test=fold-odoo]').textContent(), 'Odoo database: not connected');
     await hub.locator('[data-test=configure]').click();
     await hub.locator('[data-test=token-input]').fill(token);
     await hub.locator('[data-test=connect]').click();
     await waitLink(hub, (l) => l.registration.state === 'registered' && l.bus.state === 'open', 'registration by token and the bus');
     await hub.locator('hub-odoo-section').getByRole('button', { name: 'Close' }).click();
+
+    await hub.locator('[data-test=fold-odoo]', { hasText: 'Odoo database: connected' }).waitFor({ timeout: 5_000 });
+    assert.match(await hub.locator('[data-test=summary-paired] .value').textContent() ?? '', /^paired with http:\/\/localhost:\d+$/);
+    await hub.locator('[data-test=summary-bus] .value', { hasText: 'open' }).waitFor({ timeout: 5_000 });
 
     const { identifier } = await link(hub);
     const box = iotApp.locator(`.box[data-identifier="${identifier}"]`);
@@ -86,6 +92,10 @@ describe('embedded demo (npm start without Odoo)', () => {
     assert.match(await result.textContent() ?? '', /^Cash drawer: success/);
     // The homepage learns it with its next snapshot.
     await hub.locator('[data-test=demo-printer]', { hasText: 'cash drawer opened 1 time(s)' }).waitFor({ timeout: 5_000 });
+    // A print answers only success: the Done table says so in words, never `null`.
+    const doneResults = hub.locator('[data-test=jobs-done] tr[data-test=job] td.result');
+    await doneResults.first().waitFor({ timeout: 5_000 });
+    for (const text of await doneResults.allTextContents()) assert.ok(text.trim() !== '' && !/null/.test(text), `Done result "${text}"`);
     const printer = (await demoState(hub))!.printer;
     assert.deepEqual({ receipts: printer.receiptsPrinted, drawer: printer.drawerOpenings }, { receipts: 1, drawer: 1 });
     await pos.close();
@@ -107,6 +117,37 @@ describe('embedded demo (npm start without Odoo)', () => {
     await hub.locator('[data-test=demo-code]').fill('4006381333931');
     await hub.locator('[data-test=demo-scan]').click();
     await pos.locator('[data-test=last-scan]', { hasText: '4006381333931' }).waitFor({ timeout: 5_000 });
+  });
+
+  it('opens with a status summary and no red problem; sections fold and stay folded', async () => {
+    await hub.locator('[data-test=summary-devices] .value').waitFor();
+    assert.ok(Number(await hub.locator('[data-test=summary-devices] .value').textContent()) >= 3, 'the demo devices are online');
+    // Storage is not persistent until the app is installed: in the demo that is expected, not a problem.
+    await hub.locator('[data-test=summary-problems] .value', { hasText: /^\d+$/ }).waitFor({ timeout: 15_000 });
+    assert.equal(await hub.locator('[data-test=summary-problems] .value').textContent(), '0');
+    assert.notEqual(await hub.locator('[data-check=storage]').getAttribute('data-status'), 'problem');
+
+    const logs = hub.locator('details[data-fold=logs]');
+    assert.equal(await logs.evaluate((d) => (d as HTMLDetailsElement).open), true, 'sections start unfolded');
+    await hub.locator('[data-test=fold-logs]').click();
+    await hub.locator('hub-logs-section').waitFor({ state: 'hidden' });
+    // The details element reports its toggle in a task of its own: wait for it to be remembered.
+    await hub.waitForFunction(() => localStorage.getItem('hub.folded-sections') === '["logs"]', null, { timeout: 2_000 });
+    await hub.locator('[data-test=fold-logs]').click();
+    await hub.locator('hub-logs-section').waitFor({ state: 'visible' });
+    await hub.waitForFunction(() => localStorage.getItem('hub.folded-sections') === '[]', null, { timeout: 2_000 });
+  });
+
+  it('the POS page prefers a connected IoT box and marks the others', async () => {
+    const { identifier } = await link(hub);
+    // A box that registered once and is not on the bus any more.
+    running.simulator!.iot.records.register({ identifier: 'aa-gone-box', name: 'Old box', ip: '127.0.0.1', mac: null, version: 'B1.0-19.0#x', token: 't', devices: {} }, Date.now());
+    const pos = await context.newPage();
+    await pos.goto(running.simulator!.posUrl);
+    await pos.locator('[data-test=box] option', { hasText: 'Old box' }).waitFor({ state: 'attached', timeout: 5_000 });
+    assert.equal(await pos.locator('[data-test=box]').inputValue(), identifier, 'the connected hub is picked');
+    assert.match(await pos.locator('[data-test=box] option', { hasText: 'Old box' }).textContent() ?? '', /\(not connected\)$/);
+    await pos.close();
   });
 
   it('the POS page reconnects its bus after a reconnect attempt failed while the bus was down', async () => {

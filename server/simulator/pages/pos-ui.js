@@ -26,10 +26,13 @@ function deviceType(identifier) {
 }
 
 async function refresh() {
-  boxes = await window.posSim.boxes();
+  // Connected boxes first: an action to a box that is not on the bus only times out.
+  boxes = (await window.posSim.boxes()).sort((a, b) => Number(b.websocket_connected) - Number(a.websocket_connected));
   const current = $('box').value;
-  $('box').replaceChildren(...boxes.map((b) => new Option(`${b.name} (${b.identifier})`, b.identifier)));
-  if (current && boxes.some((b) => b.identifier === current)) $('box').value = current;
+  $('box').replaceChildren(...boxes.map((b) => new Option(`${b.name} (${b.identifier})${b.websocket_connected ? '' : ' (not connected)'}`, b.identifier)));
+  // Keep the cashier's choice unless it went offline while a connected box is there.
+  const kept = boxes.find((b) => b.identifier === current);
+  if (kept && (kept.websocket_connected || !boxes[0]?.websocket_connected)) $('box').value = current;
   $('no-box').hidden = boxes.length > 0;
   fillDevices();
 }

@@ -5,7 +5,8 @@
  */
 import type { PairingCodeState } from '../../odoo/iot/pairing-code.ts';
 
-export type CheckStatus = 'ok' | 'problem' | 'unknown';
+/** `expected`: not ideal, but what this setup gives by design (e.g. the demo before installing). */
+export type CheckStatus = 'ok' | 'problem' | 'unknown' | 'expected';
 
 export type CheckId =
   | 'pairing-code' | 'odoo-version' | 'database-binding' | 'same-origin' | 'bus-version'
@@ -350,6 +351,12 @@ function storage(e: Evidence): CheckResult {
   if (s.usage !== null && s.quota !== null) evidence.push(`using ${(s.usage / 1e6).toFixed(1)} MB of ${(s.quota / 1e6).toFixed(0)} MB`);
   if (s.persisted === null) return { ...base, status: 'unknown', evidence, fix: '', summary: 'This browser does not tell whether storage is persistent.' };
   if (s.persisted) return { ...base, status: 'ok', evidence, fix: '', summary: 'The browser keeps the hub\'s data (pairing, queue, logs) even when disk space runs low.' };
+  if (e.localServer?.mode === 'demo') {
+    return {
+      ...base, status: 'expected', evidence, fix: '',
+      summary: 'Not persistent yet, as expected in the demo: Chrome grants persistent storage once the hub is installed as an app (the install icon in the address bar). Until then the browser may clear the hub\'s data when disk space runs low.',
+    };
+  }
   return {
     ...base, status: 'problem', evidence,
     summary: 'The browser may delete the hub\'s data (pairing, job queue, results waiting for Odoo) when disk space runs low.',

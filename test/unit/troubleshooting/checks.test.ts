@@ -147,6 +147,9 @@ describe('troubleshooting checks', () => {
     const r = check(evidence({ storage: { persisted: false, usage: null, quota: null } }), 'storage');
     assert.equal(r.status, 'problem');
     assert.match(r.fix, /Install the hub/);
+    const demo = check(evidence({ storage: { persisted: false, usage: null, quota: null }, localServer: { mode: 'demo', odooOrigin: null } }), 'storage');
+    assert.equal(demo.status, 'expected', 'in the demo, storage is not persistent until the app is installed');
+    assert.match(demo.summary, /expected in the demo.*installed as an app/);
   });
 });
 
