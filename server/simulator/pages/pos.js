@@ -146,12 +146,17 @@ class PosWebRtc {
       connection.addEventListener('connectionstatechange', () => {
         if (['failed', 'closed', 'disconnected'].includes(connection.connectionState)) this.close(box);
       });
+      // Chrome may fire the channel's 'open' before the connection's state turns 'connected'
+      // (each is its own queued task): ready means both.
       const opened = new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('WebRTC connection timed out')), WEBRTC_CONNECT_TIMEOUT_MS);
-        channel.addEventListener('open', () => {
+        const settle = () => {
+          if (channel.readyState !== 'open' || connection.connectionState !== 'connected') return;
           clearTimeout(timer);
           resolve();
-        });
+        };
+        channel.addEventListener('open', settle);
+        connection.addEventListener('connectionstatechange', settle);
       });
       await this.bus.connect();
       await rpc('iot.channel', 'send_message', [{ iot_identifiers: [box], iot_identifier: box, session_id: uuid(), offer: { sdp: offer.sdp, type: offer.type } }, 'webrtc_offer']);
