@@ -1,5 +1,6 @@
 import type { HubDb } from '../store/db.ts';
 import type { JobRecord, JobState } from '../store/schema.ts';
+import { writeBatcher, type WriteBatcher } from '../store/write-batcher.ts';
 
 /**
  * The jobs and seen action ids in IndexedDB (the QueueStore of the job queue, in the spirit of
@@ -30,8 +31,11 @@ export class JobStore {
   private reprintableChars = 0;
   private finishedCount = 0;
   private trimming: Promise<void> = Promise.resolve();
+  private readonly writes: WriteBatcher;
 
-  constructor(private readonly db: HubDb) {}
+  constructor(private readonly db: HubDb) {
+    this.writes = writeBatcher(db);
+  }
 
   async load(): Promise<void> {
     for (const key of await this.db.getAllKeys('seenActions')) this.seen.add(key);
@@ -43,7 +47,7 @@ export class JobStore {
   }
 
   /**
-   * Writes the jobs of one action and marks its id seen, in one transaction. Returns false when
+   * Writes the jobs of one action and marks its id seen, in one commit. Returns false when
    * the id was already seen (another path delivered it first).
    */
   async admit(actionUniqueId: string | null, jobs: JobRecord[]): Promise<boolean> {
@@ -53,10 +57,10 @@ export class JobStore {
       this.seen.add(actionUniqueId);
     }
     try {
-      const tx = this.db.transaction(['jobs', 'seenActions'], 'readwrite', RELAXED);
-      if (actionUniqueId !== null) void tx.objectStore('seenActions').put({ id: actionUniqueId, at: Date.now() });
-      for (const job of jobs) void tx.objectStore('jobs').put(job);
-      await tx.done;
+      await this.writes.write(['jobs', 'seenActions'], (tx) => [
+        ...(actionUniqueId !== null ? [tx.objectStore('seenActions').put({ id: actionUniqueId, at: Date.now() })] : []),
+        ...jobs.map((job) => tx.objectStore('jobs').put(job)),
+      ]);
     } catch (error) {
       if (actionUniqueId !== null) this.seen.delete(actionUniqueId);
       throw error;
@@ -73,10 +77,7 @@ export class JobStore {
     job.state = state;
     job.updatedAt = Date.now();
     if (result !== undefined) job.result = result;
-    // Relaxed like every queue write (db.put would use the browser's default durability).
-    const tx = this.db.transaction('jobs', 'readwrite', RELAXED);
-    void tx.store.put(job);
-    await tx.done;
+    await this.writes.write(['jobs'], (tx) => tx.objectStore('jobs').put(job));
   }
 
   /** Jobs a reload interrupted, oldest first. */

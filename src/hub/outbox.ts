@@ -3,6 +3,7 @@ import type { JobRecord, OutboxRecord } from '../store/schema.ts';
 import type { ScopedLogger } from './logger.ts';
 import { describeError } from './logger.ts';
 import { backoffDelay } from './backoff.ts';
+import { writeBatcher, type WriteBatcher } from '../store/write-batcher.ts';
 
 /**
  * Results and device events on their way to Odoo (`/iot/box/send_websocket`). Every message is
@@ -25,7 +26,6 @@ export class Undeliverable extends Error {
 }
 
 const READ_BATCH = 64;
-const RELAXED = { durability: 'relaxed' } as const;
 
 export class Outbox {
   private enabled = false;
@@ -35,8 +35,11 @@ export class Outbox {
   private failures = 0;
   private count = 0;
   lastError = '';
+  private readonly writes: WriteBatcher;
 
-  constructor(private readonly db: HubDb, private readonly options: OutboxOptions) {}
+  constructor(private readonly db: HubDb, private readonly options: OutboxOptions) {
+    this.writes = writeBatcher(db);
+  }
 
   async load(): Promise<void> {
     this.count = await this.db.count('outbox');
@@ -46,13 +49,13 @@ export class Outbox {
     return this.count;
   }
 
-  /** Writes a message (and, in the same transaction, the job it finishes) and starts a flush. */
+  /** Writes a message (and, in the same commit, the job it finishes) and starts a flush. */
   async append(body: unknown, expiresAt: number | null = null, job?: JobRecord): Promise<void> {
     const record: OutboxRecord = { createdAt: Date.now(), expiresAt, body };
-    const tx = this.db.transaction(['outbox', 'jobs'], 'readwrite', RELAXED);
-    void tx.objectStore('outbox').add(record);
-    if (job) void tx.objectStore('jobs').put(job);
-    await tx.done;
+    await this.writes.write(job ? ['outbox', 'jobs'] : ['outbox'], (tx) => [
+      tx.objectStore('outbox').add(record),
+      ...(job ? [tx.objectStore('jobs').put(job)] : []),
+    ]);
     this.count++;
     this.options.onChange?.();
     this.kick();
@@ -111,7 +114,7 @@ export class Outbox {
             this.options.log.warning(`a message to Odoo was refused and dropped: ${describeError(error)}`);
           }
         }
-        await this.db.delete('outbox', record.seq!);
+        await this.writes.write(['outbox'], (tx) => tx.objectStore('outbox').delete(record.seq!));
         this.count = Math.max(0, this.count - 1);
         if (this.failures) {
           this.failures = 0;

@@ -266,16 +266,19 @@ export class ActionRouter {
       this.running.delete(job.id);
       this.progress.delete(job.id);
     }
-    try {
-      const cancelled = abort.signal.aborted && (abort.signal.reason as Error)?.message === QUEUE_TEXT.cancelled;
-      job.state = cancelled ? 'cancelled' : outcome.status === 'success' || outcome.status === 'warning' ? 'done' : 'failed';
-      job.result = outcome.result ?? outcome.message ?? null;
-      job.updatedAt = Date.now();
-      await this.finish(job, outcome);
-      if (action?.odoo18 && job.state === 'done') this.deps.acknowledgeOdoo18?.(action, job.deviceIdentifier);
-    } finally {
-      done();
-    }
+    const cancelled = abort.signal.aborted && (abort.signal.reason as Error)?.message === QUEUE_TEXT.cancelled;
+    job.state = cancelled ? 'cancelled' : outcome.status === 'success' || outcome.status === 'warning' ? 'done' : 'failed';
+    job.result = outcome.result ?? outcome.message ?? null;
+    job.updatedAt = Date.now();
+    // The result is queued for writing now; the device's next job goes on without waiting for the
+    // commit. Writes commit in the order they were queued (write-batcher.ts), so the next job's
+    // 'running' is never on disk before this result, and the two can share one transaction.
+    const written = this.finish(job, outcome);
+    void written
+      .then(() => {
+        if (action?.odoo18 && job.state === 'done') this.deps.acknowledgeOdoo18?.(action, job.deviceIdentifier);
+      })
+      .finally(done);
   }
 
   private async markHeld(job: JobRecord): Promise<void> {
