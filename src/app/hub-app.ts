@@ -27,6 +27,11 @@ export class HubApp extends LitElement {
   };
   static styles = css`
     :host { display: block; max-width: 52em; margin: 0 auto; padding: 16px; font: 14px/1.45 system-ui, sans-serif; color: #222; }
+    /* A POS screen (1280x800) is wide and short: two columns, the hub and its devices left, the queue and diagnostics right. */
+    @media (min-width: 1100px) {
+      :host { max-width: 86em; }
+      .columns { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 0 32px; align-items: start; }
+    }
     header { display: flex; align-items: center; gap: 12px; border-bottom: 3px solid #714b67; padding-bottom: 8px; }
     header h1 { font-size: 20px; margin: 0; }
     .banner { margin: 12px 0; padding: 10px 12px; border-radius: 4px; background: #fff3cd; }
@@ -117,19 +122,22 @@ export class HubApp extends LitElement {
   private renderSections() {
     return html`
       <hub-status-summary .snapshot=${this.snapshot} .problems=${this.problems}></hub-status-summary>
+      <div class="columns"><div class="column">
       ${this.fold('identity', 'This hub', html`<hub-identity-section in-fold .snapshot=${this.snapshot} .persisted=${this.persisted}></hub-identity-section>`)}
       ${this.fold('odoo', this.snapshot?.link.paired ? 'Odoo database: connected' : 'Odoo database: not connected',
         html`<hub-odoo-section in-fold .snapshot=${this.snapshot} .hub=${this.hub}></hub-odoo-section>`)}
       ${this.fold('pairing', 'Pairing code', html`<hub-pairing-section in-fold .snapshot=${this.snapshot} .hub=${this.hub}></hub-pairing-section>`)}
       ${this.fold('devices', 'Devices', html`<hub-devices-section in-fold .snapshot=${this.snapshot} .hub=${this.hub}></hub-devices-section>`)}
       ${this.snapshot?.demo ? this.fold('demo', 'Demo devices', html`<hub-demo-section in-fold .snapshot=${this.snapshot} .hub=${this.hub}></hub-demo-section>`) : ''}
-      ${this.fold('connections', 'Outgoing Odoo connections', html`<hub-connections-section in-fold .hub=${this.hub} .snapshot=${this.snapshot}></hub-connections-section>`)}
+      </div><div class="column">
       ${this.fold('queue', 'Queue', html`<hub-queue-section in-fold .snapshot=${this.snapshot} .hub=${this.hub}></hub-queue-section>`)}
       ${this.fold('troubleshooting', 'Troubleshooting', html`<hub-troubleshooting-section in-fold .hub=${this.hub} .snapshot=${this.snapshot}
         @problems-change=${(e: CustomEvent<number>) => { this.problems = e.detail; }}></hub-troubleshooting-section>`)}
+      ${this.fold('connections', 'Outgoing Odoo connections', html`<hub-connections-section in-fold .hub=${this.hub} .snapshot=${this.snapshot}></hub-connections-section>`)}
       ${this.fold('logs', 'Logs', html`<hub-logs-section in-fold .hub=${this.hub}></hub-logs-section>`)}
       ${this.fold('updates', 'Updates', html`<hub-update-section in-fold .controller=${this.updates} .automatic=${this.snapshot?.settings.autoUpdate ?? true}
         @auto-update-change=${(e: CustomEvent<boolean>) => void this.hub?.api.setSetting('autoUpdate', e.detail)}></hub-update-section>`)}
+      </div></div>
     `;
   }
 

@@ -25,11 +25,21 @@ export class IdentitySection extends LitElement {
       <div class="row"><span class="label">Served by</span><span>${server
         ? server.mode === 'demo' ? 'the local server, demo mode (no Odoo configured)' : `the local server, forwarding to ${server.odooOrigin}`
         : 'the Odoo origin (or a proxy in front of it)'}</span></div>
-      <div class="row"><span class="label">Storage</span><span data-test="storage" class=${this.persisted ? 'ok' : 'bad'}>${
-        this.persisted === null ? '…' : this.persisted
-          ? 'persistent: the browser will not evict the queue and pairing'
-          : 'not persistent: the browser may clear the hub\'s data under storage pressure (install the app, or allow it in site settings)'}</span></div>
+      <div class="row"><span class="label">Storage</span><span data-test="storage" class=${this.storageClass()}>${this.storageText()}</span></div>
     `;
+  }
+
+  private storageClass(): string {
+    if (this.persisted) return 'ok';
+    // The demo runs in a plain tab: not persistent is what it gives until installed (troubleshooting says the same).
+    return this.snapshot?.demo ? 'muted' : 'bad';
+  }
+
+  private storageText(): string {
+    if (this.persisted === null) return '…';
+    if (this.persisted) return 'persistent: the browser will not evict the queue and pairing';
+    if (this.snapshot?.demo) return 'not persistent yet, as expected in the demo until the hub is installed as an app';
+    return 'not persistent: the browser may clear the hub\'s data under storage pressure (install the app, or allow it in site settings)';
   }
 }
 customElements.define('hub-identity-section', IdentitySection);

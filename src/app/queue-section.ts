@@ -37,6 +37,11 @@ export class QueueSection extends LitElement {
     progress { width: 6em; vertical-align: middle; }
     button.small { font: inherit; font-size: 12px; padding: 0 6px; margin-right: 4px; }
     input[type=number] { width: 5em; }
+    /* A long table scrolls inside its own box, never the page (a phone, a narrow column). */
+    .table { overflow-x: auto; }
+    @media (max-width: 600px) {
+      td.result { white-space: normal; max-width: 12em; overflow-wrap: anywhere; }
+    }
   `];
   declare snapshot: HubSnapshot | null;
   declare hub: HubRef | null;
@@ -69,7 +74,7 @@ export class QueueSection extends LitElement {
   }
 
   private table(group: Group, jobs: LinkJob[]) {
-    return html`<table data-test=${`jobs-${group}`}>
+    return html`<div class="table"><table data-test=${`jobs-${group}`}>
       <tr><th>Time</th><th>Device</th><th>Action</th><th>State</th><th>Result</th><th></th></tr>
       ${jobs.map((job) => html`<tr data-test="job" data-state=${job.state} data-id=${job.id}>
         <td>${new Date(job.createdAt).toLocaleTimeString()}</td>
@@ -81,7 +86,7 @@ export class QueueSection extends LitElement {
             ? html`<progress data-test="progress" max="1" .value=${job.progress}></progress> ${Math.round(job.progress * 100)} %` : nothing}</td>
         <td class="result" title=${job.result}>${job.result || (job.state === 'done' ? DONE_WITHOUT_DETAILS : '')}</td>
         <td>${this.actions(job)}</td></tr>`)}
-    </table>`;
+    </table></div>`;
   }
 
   private actions(job: LinkJob) {

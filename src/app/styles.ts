@@ -9,6 +9,12 @@ export const sectionStyles = css`
   :host([in-fold]) { border-bottom: none; padding-top: 4px; }
   .row { display: flex; gap: 12px; align-items: baseline; padding: 3px 0; flex-wrap: wrap; }
   .label { min-width: 11em; color: #666; }
+  /* The value keeps its own column beside the label and wraps there; on a phone it goes below. */
+  .row > .label + * { flex: 1 1 14em; min-width: 0; }
+  @media (max-width: 600px) {
+    .label { min-width: 7.5em; }
+    .row > .label + * { flex-basis: 10em; }
+  }
   .value { font-family: ui-monospace, monospace; word-break: break-all; }
   .muted { color: #888; font-style: italic; }
   .ok { color: #28a745; }

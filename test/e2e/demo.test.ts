@@ -138,6 +138,45 @@ describe('embedded demo (npm start without Odoo)', () => {
     await hub.waitForFunction(() => localStorage.getItem('hub.folded-sections') === '[]', null, { timeout: 2_000 });
   });
 
+  it('fits a 1280x800 POS screen in two columns and a phone in one, with no sideways scrolling', async () => {
+    const layout = () => hub.evaluate(() => {
+      // No helper functions in here: tsx would wrap them in a __name() the page does not have.
+      const root = document.querySelector('hub-app')!.shadowRoot!;
+      const storage = root.querySelector('hub-identity-section')!.shadowRoot!.querySelector('[data-test=storage]')!.getBoundingClientRect();
+      const storageLabel = root.querySelector('hub-identity-section')!.shadowRoot!.querySelector('[data-test=storage]')!.previousElementSibling!.getBoundingClientRect();
+      // What sticks out, to name it when the layout breaks (shadow roots included).
+      const wide: string[] = [];
+      const walk: Array<Element | ShadowRoot> = [document.documentElement];
+      while (walk.length) {
+        const node = walk.pop()!;
+        for (const child of Array.from(node.children)) {
+          walk.push(child);
+          if (child.shadowRoot) walk.push(child.shadowRoot);
+          const r = child.getBoundingClientRect();
+          if (r.right > document.documentElement.clientWidth + 1) wide.push(`${child.localName}.${child.className} ${Math.round(r.right)}`);
+        }
+      }
+      return {
+        wide: wide.slice(-3),
+        overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        summaryBottom: root.querySelector('hub-status-summary')!.getBoundingClientRect().bottom,
+        identity: root.querySelector('details[data-fold=identity]')!.getBoundingClientRect(),
+        queue: root.querySelector('details[data-fold=queue]')!.getBoundingClientRect(), storage, storageLabel,
+      };
+    });
+    await hub.setViewportSize({ width: 1280, height: 800 });
+    let seen = await layout();
+    assert.equal(seen.overflow, 0, `no sideways scrolling at 1280x800: ${seen.wide.join(', ')}`);
+    assert.ok(seen.summaryBottom < 120, `the status summary is at the top (bottom at ${seen.summaryBottom} px)`);
+    assert.ok(seen.queue.left > seen.identity.right && Math.abs(seen.queue.top - seen.identity.top) < 2, 'the queue is beside the hub, in a second column');
+    assert.ok(seen.storage.left > seen.storageLabel.right, 'a long value stays beside its label');
+    await hub.setViewportSize({ width: 390, height: 844 });
+    seen = await layout();
+    assert.equal(seen.overflow, 0, `no sideways scrolling on a phone: ${seen.wide.join(', ')}`);
+    assert.ok(seen.queue.top > seen.identity.bottom, 'one column on a phone');
+    await hub.setViewportSize({ width: 1280, height: 720 });
+  });
+
   it('the POS page prefers a connected IoT box and marks the others', async () => {
     const { identifier } = await link(hub);
     // A box that registered once and is not on the bus any more.
