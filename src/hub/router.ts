@@ -1,4 +1,4 @@
-import type { ActionOutcome, Device, DeviceEvent } from './devices.ts';
+import type { ActionOutcome, Device, DeviceEvent, OdooDeviceType } from './devices.ts';
 import type { JobRecord, JobState } from '../store/schema.ts';
 import type { Activity } from './activity.ts';
 import type { ScopedLogger } from './logger.ts';
@@ -126,7 +126,7 @@ export class ActionRouter {
   event(event: DeviceEvent): Promise<void> {
     const sessionId = this.owners.get(event.deviceIdentifier) ?? '';
     const message = resultMessage(
-      { hubIdentifier: this.deps.hubIdentifier(), deviceIdentifier: event.deviceIdentifier, sessionId, data: {} },
+      { hubIdentifier: this.deps.hubIdentifier(), deviceIdentifier: event.deviceIdentifier, sessionId, data: {}, deviceType: this.deviceType(event.deviceIdentifier, '') },
       event.outcome,
     );
     return this.deps.deliver(message, null, event.ttlMs);
@@ -378,9 +378,17 @@ export class ActionRouter {
 
   private message(job: JobRecord, outcome: ActionOutcome): ResultMessage {
     return resultMessage(
-      { hubIdentifier: this.deps.hubIdentifier(), deviceIdentifier: job.deviceIdentifier, sessionId: job.sessionId, data: actionData(job) },
+      { hubIdentifier: this.deps.hubIdentifier(), deviceIdentifier: job.deviceIdentifier, sessionId: job.sessionId, data: actionData(job), deviceType: this.deviceType(job.deviceIdentifier, job.action) },
       outcome,
     );
+  }
+
+  /** The device's Odoo type; for one that is away, what its action says (a print or a drawer is a printer's). */
+  private deviceType(identifier: string, action: string): OdooDeviceType | null {
+    const device = this.deps.devices.get(identifier);
+    if (device) return device.description.type;
+    const kind = jobKind(action);
+    return kind === 'print' || kind === 'drawer' ? 'printer' : null;
   }
 
   private remember(job: JobRecord): void {

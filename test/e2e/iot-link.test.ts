@@ -201,9 +201,10 @@ describe('IoT link with the Odoo simulator', () => {
     const busId = crypto.randomUUID();
     assert.equal((await posAction(pos, { box, device: drawer, data: { action: 'cashbox' }, via: 'bus', actionId: busId })).ok, true);
     const bus = await confirmation(busId);
+    // The test drawer is a printer: it answers with the printer driver's status event, no action_args.
     assert.deepEqual({ ...bus.params, time: 0 }, {
-      owner: busId, session_id: busId, iot_box_identifier: box, device_identifier: drawer, time: 0, status: 'success',
-      result: { opened: true, runs: 1 }, action_args: { action: 'cashbox', action_unique_id: busId, session_id: busId },
+      value: '', owner: busId, session_id: busId, iot_box_identifier: box, device_identifier: drawer, time: 0, status: 'success',
+      result: { opened: true, runs: 1 }, message: null,
     });
     assert.equal(typeof bus.params.time, 'number');
 
@@ -212,7 +213,7 @@ describe('IoT link with the Odoo simulator', () => {
     await posAction(pos, { box, device: drawer, data: { action: 'emit', value: 'scanned-4006381333931' }, via: 'bus', actionId: emitId });
     const event = await waitFor(() => rig.sim.iot.state.confirmations.find((c) => c.params.session_id === emitId && c.params.result === 'scanned-4006381333931'), 'the device event');
     assert.deepEqual({ ...event.params, time: 0 }, {
-      owner: emitId, session_id: emitId, iot_box_identifier: box, device_identifier: drawer, time: 0, status: 'success', result: 'scanned-4006381333931', action_args: { session_id: emitId },
+      value: '', owner: emitId, session_id: emitId, iot_box_identifier: box, device_identifier: drawer, time: 0, status: 'success', result: 'scanned-4006381333931', message: null,
     });
 
     const goneId = crypto.randomUUID();
@@ -232,8 +233,8 @@ describe('IoT link with the Odoo simulator', () => {
     const rtc = await posAction(pos, { box, device: drawer, data: { action: 'cashbox' }, via: 'webrtc', actionId: rtcId });
     assert.equal(rtc.via, 'webrtc');
     assert.deepEqual({ ...rtc.message, time: 0 }, {
-      owner: rtcId, session_id: rtcId, iot_box_identifier: box, device_identifier: drawer, time: 0, status: 'success',
-      result: { opened: true, runs: 1 }, action_args: { action: 'cashbox', action_unique_id: rtcId, session_id: rtcId },
+      value: '', owner: rtcId, session_id: rtcId, iot_box_identifier: box, device_identifier: drawer, time: 0, status: 'success',
+      result: { opened: true, runs: 1 }, message: null,
     });
     const rtcGoneId = crypto.randomUUID();
     const rtcGone = await posAction(pos, { box, device: 'usb_dead:beef', data: { action: 'cashbox' }, via: 'webrtc', actionId: rtcGoneId });

@@ -2,7 +2,7 @@
  * What the hub sends back for an action or a device event (odoo-iot.md §5, §6): the same JSON
  * goes to `POST /iot/box/send_websocket` and on every open WebRTC channel.
  */
-import type { ActionOutcome } from '../../hub/devices.ts';
+import type { ActionOutcome, OdooDeviceType } from '../../hub/devices.ts';
 
 export const SEND_WEBSOCKET_PATH = '/iot/box/send_websocket';
 export const WEBRTC_ANSWER_PATH = '/iot/box/webrtc_answer';
@@ -16,7 +16,8 @@ export interface ResultMessage {
   device_identifier: string | null;
   status: unknown;
   result?: unknown;
-  message?: string;
+  /** A printer's status code (`ERROR_OFFLINE`...); null when it has none, as the box sends it. */
+  message?: string | null;
   action_args?: Record<string, unknown>;
   owner?: string;
   time?: number;
@@ -27,24 +28,50 @@ export interface ResultSource {
   hubIdentifier: string;
   deviceIdentifier: string;
   sessionId: string;
-  /** The action data, echoed as `action_args` (with `session_id`, which the POS matches on). */
+  /** The action data, echoed as `action_args` (with `session_id`, which the POS matches on) for all but printers. */
   data: Record<string, unknown>;
+  /** Printers answer in their own shape; null when the device is not known here. */
+  deviceType: OdooDeviceType | null;
 }
+
+/** An echoed action field longer than this is left out: a receipt or document is not sent back. */
+export const ECHO_FIELD_MAX_CHARS = 256;
+/** The whole echo is bounded too; past it only what identifies the action stays. */
+export const ECHO_MAX_CHARS = 4096;
 
 export function resultMessage(source: ResultSource, outcome: ActionOutcome, now = Date.now()): ResultMessage {
   // The box's `base_response` (iot_drivers/tools/communication.py); `owner` is what the POS matches on.
   const base = { owner: source.sessionId, session_id: source.sessionId, iot_box_identifier: source.hubIdentifier, device_identifier: source.deviceIdentifier, time: now / 1000 };
   // For a device it does not have, the box sends its base fields and the status only.
   if (outcome.status === 'disconnected') return { ...base, status: 'disconnected' };
+  if (source.deviceType === 'printer') {
+    // Odoo 19's printers answer with their status event, never the action's result
+    // (printer_driver_base.py `send_status` → event_manager.device_changed): the driver's data
+    // (`value`, `result`, `owner`, `session_id`, `status`, `message`) and the base fields. No
+    // `action_args`: the box never sends a receipt back.
+    const message: ResultMessage = { value: '', ...base, status: outcome.status, result: outcome.result ?? '', message: outcome.message ?? null };
+    if (outcome.fields) Object.assign(message, outcome.fields);
+    return message;
+  }
   const message: ResultMessage = {
     ...base,
     status: outcome.status,
     result: outcome.result ?? null,
-    action_args: { ...source.data, session_id: source.sessionId },
+    action_args: { ...echoedArgs(source.data), session_id: source.sessionId },
   };
   if (outcome.message !== undefined) message.message = outcome.message;
   if (outcome.fields) Object.assign(message, outcome.fields);
   return message;
+}
+
+/** The action's data as Driver.action echoes it (`{**data}`), without anything large. */
+function echoedArgs(data: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (JSON.stringify(value ?? null).length <= ECHO_FIELD_MAX_CHARS) kept[key] = value;
+  }
+  if (JSON.stringify(kept).length <= ECHO_MAX_CHARS) return kept;
+  return { action: data.action, action_unique_id: data.action_unique_id };
 }
 
 /**

@@ -5,7 +5,7 @@ import {
   FrameError, isForHub, MAX_FRAME_BYTES, parseBusAction, parseBusFrame, parseChannelMessage, parseWebrtcOffer,
 } from '../../../src/odoo/iot/messages.ts';
 import { ChunkAssembler, ChunkError } from '../../../src/rtc/chunks.ts';
-import { resultMessage } from '../../../src/odoo/iot/results.ts';
+import { ECHO_FIELD_MAX_CHARS, ECHO_MAX_CHARS, resultMessage } from '../../../src/odoo/iot/results.ts';
 import { channelText, CHANNEL_MESSAGE_MAX } from '../../../src/hub/iot-link.ts';
 
 const HUB = '3f9a00112233aabb';
@@ -108,11 +108,11 @@ test('chunked channel messages are reassembled and bounded', () => {
 });
 
 test("results: the shape of odoo-iot.md §5; for disconnected, the box's base fields and the status", () => {
-  const source = { hubIdentifier: HUB, deviceIdentifier: 'usb_1', sessionId: 's1', data: { action: 'cashbox', action_unique_id: 'u1' } };
+  const source = { hubIdentifier: HUB, deviceIdentifier: 'usb_1', sessionId: 's1', data: { action: 'read_once', action_unique_id: 'u1' }, deviceType: 'scale' as const };
   const message = resultMessage(source, { status: 'success', result: true }, 1_730_000_000_120);
   assert.deepEqual(message, {
     session_id: 's1', iot_box_identifier: HUB, device_identifier: 'usb_1', status: 'success', result: true,
-    action_args: { action: 'cashbox', action_unique_id: 'u1', session_id: 's1' }, owner: 's1', time: 1_730_000_000.12,
+    action_args: { action: 'read_once', action_unique_id: 'u1', session_id: 's1' }, owner: 's1', time: 1_730_000_000.12,
   });
   assert.deepEqual(resultMessage(source, { status: 'disconnected' }, 1_730_000_000_000), {
     owner: 's1', session_id: 's1', iot_box_identifier: HUB, device_identifier: 'usb_1', time: 1_730_000_000, status: 'disconnected',
@@ -121,9 +121,27 @@ test("results: the shape of odoo-iot.md §5; for disconnected, the box's base fi
   assert.deepEqual(scale.status, { status: 'connected' });
 });
 
-test('a result echoing a whole receipt is slimmed for the WebRTC channel only', () => {
-  const message = resultMessage({ hubIdentifier: HUB, deviceIdentifier: 'p', sessionId: 's', data: { action: 'print_receipt', action_unique_id: 'u', receipt: 'A'.repeat(CHANNEL_MESSAGE_MAX) } }, { status: 'success' });
-  const slim = JSON.parse(channelText(message));
-  assert.deepEqual(slim.action_args, { action: 'print_receipt', action_unique_id: 'u', session_id: 's' });
-  assert.equal(slim.owner, 's');
+test("a printer answers as Odoo 19's printer driver does: its status event, no action_args, the receipt never sent back", () => {
+  const receipt = 'A'.repeat(CHANNEL_MESSAGE_MAX);
+  const source = { hubIdentifier: HUB, deviceIdentifier: 'p', sessionId: 's', data: { action: 'print_receipt', action_unique_id: 'u', receipt }, deviceType: 'printer' as const };
+  assert.deepEqual(resultMessage(source, { status: 'success' }, 1_730_000_000_000), {
+    value: '', owner: 's', session_id: 's', iot_box_identifier: HUB, device_identifier: 'p', time: 1_730_000_000, status: 'success', result: '', message: null,
+  });
+  const failed = resultMessage(source, { status: 'error', message: 'ERROR_NO_PAPER', result: 'out of paper' });
+  assert.equal(failed.message, 'ERROR_NO_PAPER');
+  assert.equal(failed.result, 'out of paper');
+  assert.equal('action_args' in failed, false);
+  assert.ok(JSON.stringify(failed).length < 400);
+  // The same text goes on the WebRTC channel and to Odoo: nothing to slim.
+  assert.equal(channelText(failed), JSON.stringify(failed));
+});
+
+test('other devices echo the action without anything large, and the echo is bounded as a whole', () => {
+  const data: Record<string, unknown> = { action: 'set', action_unique_id: 'u', small: 'x', image: 'B'.repeat(ECHO_FIELD_MAX_CHARS + 1) };
+  const echo = resultMessage({ hubIdentifier: HUB, deviceIdentifier: 'd', sessionId: 's', data, deviceType: 'display' }, { status: 'success' }).action_args;
+  assert.deepEqual(echo, { action: 'set', action_unique_id: 'u', small: 'x', session_id: 's' });
+  for (let i = 0; i < 40; i++) data[`field${i}`] = 'C'.repeat(ECHO_FIELD_MAX_CHARS - 10);
+  const bounded = resultMessage({ hubIdentifier: HUB, deviceIdentifier: 'd', sessionId: 's', data, deviceType: null }, { status: 'success' }).action_args;
+  assert.deepEqual(bounded, { action: 'set', action_unique_id: 'u', session_id: 's' });
+  assert.ok(JSON.stringify(bounded).length <= ECHO_MAX_CHARS);
 });
