@@ -7,6 +7,7 @@ import type { Activity } from './activity.ts';
 import { describeError, type Logger } from './logger.ts';
 import { JobStore } from './job-store.ts';
 import { Outbox, Undeliverable } from './outbox.ts';
+import { sameServer } from '../odoo/same-server.ts';
 import { ActionRouter } from './router.ts';
 import { backoffDelay } from './backoff.ts';
 import { HOLD_MINUTES_MAX, HOLD_SETTING, holdMsFrom, holdsWhileOffline, jobKind } from './queue-policy.ts';
@@ -697,7 +698,7 @@ export class IotLink {
     } catch {
       return '';
     }
-    if (origin === new URL(forwarded).origin || origin === self.location.origin) return '';
+    if (sameServer(origin, forwarded) || sameServer(origin, self.location.origin)) return '';
     return `The database now lives at ${origin}, but this hub reaches Odoo through its local server, which forwards to ${new URL(forwarded).origin}. ` +
       `Restart the local server with --odoo ${origin} so the hub follows it.`;
   }

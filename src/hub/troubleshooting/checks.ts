@@ -3,6 +3,7 @@
  * ok, problem or unknown, shows what it saw, and gives the fix in plain words with the section
  * of docs/deploy.md that explains it. Pure functions: the worker gathers, this judges.
  */
+import { sameServer } from '../../odoo/same-server.ts';
 import type { PairingCodeState } from '../../odoo/iot/pairing-code.ts';
 
 /** `expected`: not ideal, but what this setup gives by design (e.g. the demo before installing). */
@@ -217,14 +218,16 @@ function sameOrigin(e: Evidence): CheckResult {
   if (e.link.paired) evidence.push(`paired database: ${e.link.serverUrl}`);
   const pairedOrigin = e.link.paired ? originOf(e.link.serverUrl) : null;
   const forwardsTo = e.localServer?.mode === 'forward' ? e.localServer.odooOrigin : null;
-  const fix = 'Odoo\'s IoT and RPC routes answer only pages served from Odoo\'s own origin. Serve the hub under the Odoo host name (reverse proxy: the hub\'s files plus Odoo\'s /iot/, /web/, /websocket paths), or run the hub\'s local server with --odoo <database URL> and open the hub at http://localhost:8069.';
+  // Name the address this hub really answers at when its local server serves it.
+  const hubAddress = e.localServer ? e.pageOrigin : 'the address the local server prints when it starts';
+  const fix = `Odoo's IoT and RPC routes answer only pages served from Odoo's own origin. Serve the hub under the Odoo host name (reverse proxy: the hub's files plus Odoo's /iot/, /web/, /websocket paths), or run the hub's local server with --odoo <database URL> and open the hub at ${hubAddress}.`;
   if (e.server.kind === 'no-answer') {
     return { ...base, status: 'problem', evidence, fix, summary: 'The browser got no answer at all from this address for Odoo\'s routes (a fetch TypeError): the page is offline, the local server is stopped, or the request was blocked before it left.' };
   }
   if (e.server.kind === 'not-odoo') {
     return { ...base, status: 'problem', evidence, fix, summary: `This address serves the hub but not Odoo: Odoo's version route answered HTTP ${e.server.status}. The database may be reachable at its own address, but the hub's calls cannot reach it from here.` };
   }
-  if (pairedOrigin && pairedOrigin !== e.pageOrigin && forwardsTo !== pairedOrigin && e.localServer?.mode !== 'demo') {
+  if (pairedOrigin && !sameServer(pairedOrigin, e.pageOrigin) && !(forwardsTo && sameServer(forwardsTo, pairedOrigin)) && e.localServer?.mode !== 'demo') {
     return { ...base, status: 'problem', evidence, fix, summary: `The hub is paired with ${pairedOrigin}, but its calls go to ${forwardsTo ?? e.pageOrigin}, which is another server.` };
   }
   if (e.server.kind === 'odoo') return { ...base, status: 'ok', evidence, fix: '', summary: 'Odoo answers at the hub\'s own origin: the hub can reach the database.' };

@@ -96,6 +96,23 @@ describe('troubleshooting checks', () => {
     const elsewhere = check(evidence({ localServer: { mode: 'forward', odooOrigin: 'https://other.example' } }), 'same-origin');
     assert.equal(elsewhere.status, 'problem');
     assert.match(elsewhere.summary, /https:\/\/shop.example/);
+    // The fix names the address the hub really answers at, not a default.
+    const moved = check(evidence({ pageOrigin: 'http://localhost:8170', localServer: { mode: 'forward', odooOrigin: 'https://other.example' } }), 'same-origin');
+    assert.match(moved.fix, /open the hub at http:\/\/localhost:8170\./);
+    assert.doesNotMatch(moved.fix, /8069/);
+  });
+
+  it('a database whose web.base.url says localhost while the hub forwards to 127.0.0.1 is the same server', () => {
+    const spelled = evidence(
+      { pageOrigin: 'http://localhost:8070', localServer: { mode: 'forward', odooOrigin: 'http://127.0.0.1:8169' } },
+      { serverUrl: 'http://localhost:8169' },
+    );
+    assert.equal(check(spelled, 'same-origin').status, 'ok');
+    const otherPort = evidence(
+      { pageOrigin: 'http://localhost:8070', localServer: { mode: 'forward', odooOrigin: 'http://127.0.0.1:8169' } },
+      { serverUrl: 'http://localhost:8069' },
+    );
+    assert.equal(check(otherPort, 'same-origin').status, 'problem');
   });
 
   it('disconnected after an upgrade: OUTDATED_VERSION loop, unknown message types', () => {
