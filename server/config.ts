@@ -4,8 +4,11 @@ import { DEFAULT_PAIRING_PROXY_ORIGIN } from './forwarding.ts';
 
 /** Hostnames that always reach the local server; anything else must be allowed explicitly (DNS rebinding). */
 export const LOOPBACK_HOSTNAMES = ['localhost', '127.0.0.1', '[::1]'];
-/** Port 8069 is where people expect Odoo and the Windows virtual IoT to answer. */
-export const DEFAULT_PORT = 8069;
+/**
+ * Off Odoo's own 8069 (HTTP) and 8072 (gevent/websocket), which a self-hosted shop's Odoo on the
+ * same terminal holds; nothing in Odoo reaches the hub by port (docs/deploy.md, "The port").
+ */
+export const DEFAULT_PORT = 8079;
 /** Large enough for a camera snapshot or a label document, small enough to keep a terminal safe. */
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { ConfigError, type LocalServerConfig } from './config.ts';
 import { createLocalServer, type LocalServerOptions } from './local-server.ts';
 import { startSimulator, type RunningSimulator } from './simulator/index.ts';
+import { portTakenError } from './port-in-use.ts';
 
 export interface RunningHub {
-  /** Where the hub answers, e.g. http://localhost:8069 (no trailing slash). */
+  /** Where the hub answers, e.g. http://localhost:8079 (no trailing slash). */
   url: string;
   port: number;
   /** The Odoo simulator in demo mode (no Odoo configured), else null. */
@@ -36,6 +37,7 @@ export async function startHub(config: LocalServerConfig, options: Pick<LocalSer
     });
   } catch (error) {
     await simulator?.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw await portTakenError(config.host, config.port);
     throw error;
   }
   const port = (server.address() as AddressInfo).port;

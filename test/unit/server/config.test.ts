@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { loadConfig, parseOdooUrl, ConfigError, DEFAULT_PORT } from '../../../server/config.ts';
 
 describe('local server configuration', () => {
-  it('defaults to loopback, port 8069 and demo mode', () => {
+  it("defaults to loopback, port 8079 (off Odoo's 8069 and 8072) and demo mode", () => {
     const config = loadConfig([], {});
     assert.equal(config.host, '127.0.0.1');
     assert.equal(config.port, DEFAULT_PORT);
+    assert.equal(DEFAULT_PORT, 8079);
     assert.equal(config.odooOrigin, null);
     assert.deepEqual(config.allowedHosts, ['localhost', '127.0.0.1', '[::1]']);
   });
