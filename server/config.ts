@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { DEFAULT_PAIRING_PROXY_ORIGIN } from './forwarding.ts';
 
 /** Hostnames that always reach the local server; anything else must be allowed explicitly (DNS rebinding). */
@@ -22,6 +24,10 @@ export interface LocalServerConfig {
   allowedHosts: string[];
   maxBodyBytes: number;
   distDir: string;
+  /** Where the local server keeps the hub's identifier (survives clearing site data); null keeps nothing. */
+  dataDir?: string | null;
+  /** The hub gets the demo's virtual devices beside the real ones, also against a real Odoo. */
+  virtualDevices?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -52,6 +58,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): LocalServerC
       'allowed-host': { type: 'string', multiple: true },
       'max-body-mb': { type: 'string' },
       dist: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'virtual-devices': { type: 'boolean' },
     },
     strict: true,
   });
@@ -69,5 +77,13 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): LocalServerC
     allowedHosts: [...LOOPBACK_HOSTNAMES, ...extraHosts.map((h) => h.toLowerCase())],
     maxBodyBytes: Math.round(maxBodyMb * 1024 * 1024),
     distDir: values.dist ?? fileURLToPath(new URL('../dist', import.meta.url)),
+    dataDir: values['data-dir'] ?? env.HUB_DATA_DIR ?? defaultDataDir(env),
+    virtualDevices: values['virtual-devices'] ?? env.HUB_VIRTUAL_DEVICES === '1',
   };
+}
+
+/** XDG's state directory (~/.local/state), or %LOCALAPPDATA% on Windows. */
+function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  if (process.platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'browser-iot-hub');
+  return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'browser-iot-hub');
 }

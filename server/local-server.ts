@@ -1,10 +1,10 @@
 import http from 'node:http';
-import os from 'node:os';
 import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 import sirv from 'sirv';
 import { redact } from '../src/hub/redact.ts';
-import { LOCAL_SERVER_INFO_PATH, type LocalServerInfo } from '../src/hub/local-server-info.ts';
+import { handleHubRoute, sendJson } from './hub-routes.ts';
+import { HubStateFile } from './hub-state-file.ts';
 import { HEADER_CSP } from '../src/security/csp.ts';
 import type { LocalServerConfig } from './config.ts';
 import { BodyLimit, BodyTooLargeError } from './body-limit.ts';
@@ -57,16 +57,15 @@ export function createLocalServer(config: LocalServerConfig, options: LocalServe
     },
   });
 
+  const hubRoutes = { mode, odooOrigin: config.odooOrigin, virtualDevices: config.virtualDevices ?? false, state: config.dataDir ? new HubStateFile(config.dataDir) : null } as const;
+
   const server = http.createServer((req, res) => {
     const started = Date.now();
     res.on('finish', () => log(`${req.method} ${redact(req.url ?? '')} ${res.statusCode} ${Date.now() - started}ms`));
     const refusal = refuse(req, config);
     if (refusal) return sendRefusal(res, refusal);
     const path = new URL(req.url ?? '/', 'http://hub').pathname;
-    if (path === LOCAL_SERVER_INFO_PATH) {
-      const info: LocalServerInfo = { mode, odooOrigin: mode === 'forward' ? config.odooOrigin : null, address: lanAddress() };
-      return sendJson(res, 200, info);
-    }
+    if (handleHubRoute(req, res, path, hubRoutes)) return;
     if (isPairingProxyPath(path)) return forwardLimited(req, res, config.maxBodyBytes, (body) => pairingProxy.web(req, res, { buffer: body }));
     if (isForwardedPath(path)) {
       if (!proxy) return sendRefusal(res, { status: 503, message: 'no Odoo is configured (demo mode): start the hub with --odoo https://your-odoo' });
@@ -133,18 +132,4 @@ function bodyTooLarge(limit: number): Refusal {
 
 function sendRefusal(res: http.ServerResponse, { status, message }: Refusal): void {
   sendJson(res, status, { error: message });
-}
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
-  res.end(text);
-}
-
-/** The address a POS on the shop's network would use to reach this terminal. */
-export function lanAddress(): string {
-  for (const addresses of Object.values(os.networkInterfaces())) {
-    for (const a of addresses ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
-  }
-  return 'localhost';
 }

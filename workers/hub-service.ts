@@ -10,7 +10,7 @@ import type { LastPrintSource } from './drivers/printer/printer-device.ts';
 import { DeviceManager, type DeviceSources, type DriverFactory } from './device-manager.ts';
 import type { ConnectionsService } from './connections-service.ts';
 import { registerSecret } from '../src/hub/redact.ts';
-import { LOCAL_SERVER_INFO_PATH, parseLocalServerInfo, type LocalServerInfo } from '../src/hub/local-server-info.ts';
+import { LOCAL_SERVER_IDENTIFIER_PATH, LOCAL_SERVER_INFO_PATH, parseLocalServerInfo, type LocalServerInfo } from '../src/hub/local-server-info.ts';
 export type { LocalServerInfo };
 import { currentPageContext } from '../src/odoo/target.ts';
 import { IotLink, type IotLinkTiming, type LinkSnapshot } from '../src/hub/iot-link.ts';
@@ -36,6 +36,8 @@ export interface Identity {
   identifier: string;
   version: string;
   address: string;
+  /** Where the identifier survives: the local server's data directory, or only this browser profile. */
+  identifierKeptBy: 'local-server' | 'browser';
 }
 
 export interface HubSnapshot {
@@ -105,8 +107,10 @@ export class HubService {
     this.settings = await readSettings(this.db);
     for (const record of await this.db.getAll('devices')) this.deviceSettings.set(record.identifier, record.settings);
     this.localServer = await this.fetchLocalServerInfo();
+    const { identifier, keptBy } = await this.loadIdentifier();
     this.identity = {
-      identifier: await this.loadIdentifier(),
+      identifier,
+      identifierKeptBy: keptBy,
       version: hubVersion(__HUB_VERSION__, undefined, __BUILD_HASH__),
       address: this.settings.addressOverride || this.localServer?.address || self.location.hostname,
     };
@@ -229,18 +233,19 @@ export class HubService {
   }
 
   /**
-   * Demo mode only (the local server plays Odoo with its simulator): plugs a virtual receipt
-   * printer, scale and barcode scanner beside the real devices. The window calls it once the
-   * homepage is ready, so their code never delays the start. Resolves false outside demo mode.
+   * Plugs the demo's virtual receipt printer, scale and barcode scanner beside the real devices:
+   * in demo mode, with the local server's --virtual-devices, or when the homepage switch is on
+   * (to try printing against a real database without hardware). The window calls it once the
+   * homepage is ready, so their code never delays the start. Resolves false when none is wanted.
    */
   async startDemoDevices(): Promise<boolean> {
     const load = this.options.demoDevices;
-    if (this.localServer?.mode !== 'demo' || !load) return false;
+    if (!this.virtualDevicesWanted() || !load) return false;
     this.demoStarting ??= load().then(async ({ DemoDevices }) => {
       const demo = new DemoDevices(() => this.changed());
       await this.devices.addSources(demo.sources);
       this.demoDevices = demo;
-      this.log.info('demo mode: a virtual receipt printer, scale and barcode scanner are plugged in');
+      this.log.info(`${this.localServer?.mode === 'demo' ? 'demo mode' : 'virtual devices'}: a virtual receipt printer, scale and barcode scanner are plugged in`);
       this.changed();
     }).catch((error: unknown) => {
       this.demoStarting = null;
@@ -250,9 +255,29 @@ export class HubService {
     return true;
   }
 
+  /** The homepage switch: virtual devices on or off (demo mode and --virtual-devices keep them on). */
+  async setVirtualDevices(on: boolean): Promise<void> {
+    if (!on && this.localServer?.virtualDevices) throw new Error(this.localServer.mode === 'demo'
+      ? 'the demo always has its virtual devices' : 'the local server was started with --virtual-devices: restart it without to remove them');
+    await this.setSetting('virtualDevices', on);
+    if (on) {
+      await this.startDemoDevices();
+      return;
+    }
+    await this.demoStarting;
+    this.demoDevices?.unplugAll();
+    this.demoDevices = null;
+    this.log.info('virtual devices: unplugged');
+    this.changed();
+  }
+
+  private virtualDevicesWanted(): boolean {
+    return Boolean(this.localServer?.virtualDevices) || this.settings.virtualDevices;
+  }
+
   /** The demo's virtual devices (comlink proxies `api.demo.setWeight(1.2)`). */
   get demo(): DemoDevices {
-    if (!this.demoDevices) throw new Error('no demo devices: the hub is not in demo mode, or they have not started yet');
+    if (!this.demoDevices) throw new Error('no virtual devices: they are off, or they have not started yet');
     return this.demoDevices;
   }
 
@@ -346,12 +371,39 @@ export class HubService {
     this.changed();
   }
 
-  private async loadIdentifier(): Promise<string> {
+  /**
+   * The hub's identifier (its iot.box in Odoo). The local server, when it keeps one, has the
+   * last word: it survives clearing the site's data, where this profile's copy does not.
+   */
+  private async loadIdentifier(): Promise<{ identifier: string; keptBy: Identity['identifierKeptBy'] }> {
     const stored = await this.db.get('settings', IDENTIFIER_KEY);
-    if (stored && isIdentifier(stored.value)) return stored.value;
-    const identifier = newIdentifier();
-    await this.db.put('settings', { key: IDENTIFIER_KEY, value: identifier });
-    return identifier;
+    let identifier = stored && isIdentifier(stored.value) ? stored.value : newIdentifier();
+    let keptBy: Identity['identifierKeptBy'] = 'browser';
+    if (this.localServer?.keepsIdentifier) {
+      const kept = this.localServer.identifier ?? (await this.offerIdentifier(identifier));
+      if (kept) {
+        if (stored?.value && kept !== stored.value) this.log.info(`the local server keeps this hub's identifier ${kept}: using it instead of ${String(stored.value)}`);
+        identifier = kept;
+        keptBy = 'local-server';
+      }
+    }
+    if (stored?.value !== identifier) await this.db.put('settings', { key: IDENTIFIER_KEY, value: identifier });
+    return { identifier, keptBy };
+  }
+
+  /** Asks the local server to keep this identifier; it answers the one it keeps (the first it got). */
+  private async offerIdentifier(identifier: string): Promise<string | null> {
+    try {
+      const response = await (this.options.fetch ?? fetch)(LOCAL_SERVER_IDENTIFIER_PATH, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ identifier }),
+      });
+      const kept = response.ok ? ((await response.json()) as { identifier?: unknown }).identifier : null;
+      if (isIdentifier(kept)) return kept;
+      this.log.warning(`the local server did not keep the hub identifier (HTTP ${response.status}): clearing site data will make a new one`);
+    } catch (error) {
+      this.log.warning(`the local server did not keep the hub identifier: ${describeError(error)}`);
+    }
+    return null;
   }
 
   /** The LAN address can change (DHCP, another network): ask the local server again. */

@@ -6,7 +6,7 @@ import type { HubRef, HubSnapshot } from './hub-api.ts';
 const SAMPLE_BARCODE = '5449000000996';
 
 /**
- * "Demo devices" (demo mode only, loaded lazily): what a cashier would do to the real devices,
+ * "Demo devices" (or "Virtual devices" against a real database; loaded lazily): what a cashier would do to the real devices,
  * done to the virtual ones: put something on the scale, scan a label, take the paper out,
  * pull the printer's cable.
  */
@@ -32,9 +32,12 @@ export class DemoSection extends LitElement {
     const demo = this.snapshot?.demo;
     if (!demo) return '';
     const { printer, scale, scanner } = demo;
+    const inDemo = this.snapshot?.localServer?.mode === 'demo';
     return html`
-      <h2 class="title">Demo devices</h2>
-      <div class="muted">Virtual devices of the demo, driven like real ones (they are in the Devices list above and in the IoT app).</div>
+      <h2 class="title">${inDemo ? 'Demo devices' : 'Virtual devices'}</h2>
+      <div class="muted" data-test="virtual-note">${inDemo
+        ? 'Virtual devices of the demo, driven like real ones (they are in the Devices list above and in the IoT app).'
+        : 'These devices are virtual: nothing comes out on paper and no drawer opens. Odoo lists them like real ones, so you can try printing, the drawer, the scale and the scanner from the POS first.'}</div>
       <fieldset data-test="demo-scale"><legend>Scale (Toledo 8217)</legend>
         <div class="row">
           <label>Weight on the plate <input type="number" min="0" max="100" step="0.005" data-test="demo-weight"

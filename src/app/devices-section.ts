@@ -57,9 +57,31 @@ export class DevicesSection extends LitElement {
           <button ?disabled=${!supported(kind)} title=${supported(kind) ? '' : `This browser has no Web ${kind.toUpperCase()} API`}
             @click=${() => this.choose(kind)}>${CHOOSER_LABELS[kind]}</button>`)}
       </div>
+      ${this.virtualSwitch()}
       ${this.problem ? html`<div class="bad">${this.problem}</div>` : ''}
       <hub-local-devices .hub=${this.hub} .snapshot=${this.snapshot}></hub-local-devices>
     `;
+  }
+
+  /** Outside the demo (which always has them): the demo's virtual devices against the real database. */
+  private virtualSwitch() {
+    const server = this.snapshot?.localServer;
+    if (!this.snapshot || server?.mode === 'demo') return '';
+    const forced = server?.virtualDevices ?? false;
+    const on = forced || this.snapshot.settings.virtualDevices;
+    return html`<label class="row" data-test="virtual-devices-switch"><span><input type="checkbox" .checked=${on} ?disabled=${forced}
+        @change=${(e: Event) => void this.setVirtual((e.target as HTMLInputElement).checked)}>
+      Virtual devices: a receipt printer, a scale and a scanner that exist only in this hub, to try printing from Odoo without hardware
+      ${forced ? html`<span class="muted">(on: the local server was started with --virtual-devices)</span>` : ''}</span></label>`;
+  }
+
+  private async setVirtual(on: boolean) {
+    this.problem = '';
+    try {
+      await this.hub?.api.setVirtualDevices(on);
+    } catch (error) {
+      this.problem = (error as Error).message;
+    }
   }
 
   private async choose(kind: Chooser) {

@@ -128,7 +128,7 @@ export class HubApp extends LitElement {
         html`<hub-odoo-section in-fold .snapshot=${this.snapshot} .hub=${this.hub}></hub-odoo-section>`)}
       ${this.fold('pairing', 'Pairing code', html`<hub-pairing-section in-fold .snapshot=${this.snapshot} .hub=${this.hub}></hub-pairing-section>`)}
       ${this.fold('devices', 'Devices', html`<hub-devices-section in-fold .snapshot=${this.snapshot} .hub=${this.hub}></hub-devices-section>`)}
-      ${this.snapshot?.demo ? this.fold('demo', 'Demo devices', html`<hub-demo-section in-fold .snapshot=${this.snapshot} .hub=${this.hub}></hub-demo-section>`) : ''}
+      ${this.snapshot?.demo ? this.fold('demo', this.snapshot.localServer?.mode === 'demo' ? 'Demo devices' : 'Virtual devices', html`<hub-demo-section in-fold .snapshot=${this.snapshot} .hub=${this.hub}></hub-demo-section>`) : ''}
       </div><div class="column">
       ${this.fold('queue', 'Queue', html`<hub-queue-section in-fold .snapshot=${this.snapshot} .hub=${this.hub}></hub-queue-section>`)}
       ${this.fold('troubleshooting', 'Troubleshooting', html`<hub-troubleshooting-section in-fold .hub=${this.hub} .snapshot=${this.snapshot}

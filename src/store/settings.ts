@@ -13,6 +13,8 @@ export const DEFAULT_SETTINGS = {
    * which the local server forwards to the pairing proxy (the real one is https://iot-proxy.odoo.com).
    */
   pairingProxyUrl: '',
+  /** The demo's virtual printer, scale and scanner beside the real devices (always on in demo mode). */
+  virtualDevices: false,
 };
 
 export type HubSettings = typeof DEFAULT_SETTINGS;

@@ -3,6 +3,9 @@
 // simulator's IoT app page, and the POS page prints a receipt, opens the drawer and reads the scale.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { loadConfig } from '../../server/config.ts';
 import { startHub, type RunningHub } from '../../server/start-hub.ts';
@@ -22,7 +25,7 @@ describe('embedded demo (npm start without Odoo)', () => {
   let hub: Page;
 
   before(async () => {
-    running = await startHub(loadConfig(['--port', '0', '--dist', DIST_DIR], {}), { log: () => undefined });
+    running = await startHub(loadConfig(['--port', '0', '--dist', DIST_DIR, '--data-dir', mkdtempSync(join(tmpdir(), 'hub-data-'))], {}), { log: () => undefined });
     browser = await launchChromium();
     context = await browser.newContext();
   });

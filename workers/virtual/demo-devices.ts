@@ -116,6 +116,14 @@ export class DemoDevices {
     this.onChange();
   }
 
+  /** All of them out, as when the switch is turned off: the device manager sees them unplugged. */
+  unplugAll(): void {
+    this.unplugPrinter();
+    this.serial.unplug(this.scale);
+    this.hid.unplug(this.scanner);
+    this.onChange();
+  }
+
   private plugPrinter(): void {
     this.usb.plug(this.printer);
     this.printerPlugged = true;
