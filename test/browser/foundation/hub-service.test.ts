@@ -20,8 +20,37 @@ describe('hub service', () => {
     expect(b.identity.identifier).to.equal(a.identity.identifier);
     expect(b.identity.address).to.equal('192.168.1.23');
     expect(b.identity.version).to.match(/^B0\.0\.0-19\.0#test$/);
-    expect(b.localServer).to.deep.equal({ mode: 'forward', odooOrigin: 'https://shop.example.com', address: '192.168.1.23' });
+    expect(b.localServer).to.deep.equal({ mode: 'forward', odooOrigin: 'https://shop.example.com', address: '192.168.1.23', virtualDevices: false, keepsIdentifier: false, identifier: null });
+    expect(b.identity.identifierKeptBy).to.equal('browser');
     await second.stop();
+  });
+
+  it('gives its identifier to a local server that keeps one, and a cleared profile takes it back from there', async () => {
+    let kept: string | null = null;
+    const offered: string[] = [];
+    const server = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input).endsWith('/hub-server/identifier')) {
+        const { identifier } = JSON.parse(String(init?.body)) as { identifier: string };
+        offered.push(identifier);
+        kept ??= identifier;
+        return new Response(JSON.stringify({ identifier: kept }));
+      }
+      return new Response(JSON.stringify({ mode: 'forward', odooOrigin: 'https://shop.example.com', address: '192.168.1.23', keepsIdentifier: true, identifier: kept }));
+    }) as typeof fetch;
+    const profile = `${dbName}-kept`;
+    const first = new HubService({ dbName: profile, fetch: server });
+    const a = await first.start();
+    await first.stop();
+    expect(offered).to.deep.equal([a.identity.identifier]);
+    expect(a.identity.identifierKeptBy).to.equal('local-server');
+    // Site data cleared: a new database, no identifier of its own; the server's comes back.
+    await deleteDB(profile);
+    const cleared = new HubService({ dbName: profile, fetch: server });
+    const b = await cleared.start();
+    expect(b.identity.identifier).to.equal(a.identity.identifier);
+    expect(offered).to.have.length(1, 'nothing offered once the server keeps one');
+    await cleared.stop();
+    await deleteDB(profile);
   });
 
   it('uses the page host when no local server answers, and the user\'s address when set', async () => {
