@@ -79,7 +79,8 @@ window.addEventListener('pos-sim-log', (event) => {
 function describe(result) {
   const message = result.message;
   const status = typeof result.status === 'object' && result.status ? result.status.status : result.status;
-  const detail = message.message ?? (message.result !== undefined && message.result !== null ? JSON.stringify(message.result) : '');
+  // A printer answers `result: ''` and `message: null` when all is well, as Odoo's printer driver does.
+  const detail = message.message ?? (message.result !== undefined && message.result !== null && message.result !== '' ? JSON.stringify(message.result) : '');
   return `${status}${detail ? ` ${detail}` : ''} via ${result.via} in ${result.ms.toFixed(1)} ms`;
 }
 
