@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createLocalServer } from '../../server/local-server.ts';
 import { LOOPBACK_HOSTNAMES, DEFAULT_MAX_BODY_BYTES, type LocalServerConfig } from '../../server/config.ts';
@@ -9,6 +10,8 @@ export const DIST_DIR = process.env.HUB_DIST ?? fileURLToPath(new URL('../../dis
 export interface RunningServer {
   url: string;
   port: number;
+  /** Cuts every upgraded (websocket) connection, as a network drop would: no close frame. */
+  dropUpgraded(): void;
   close(): Promise<void>;
 }
 
@@ -24,13 +27,24 @@ export async function startHubServer(overrides: Partial<LocalServerConfig> = {},
     ...overrides,
   };
   const server = createLocalServer(config, { log: () => undefined });
+  // closeAllConnections() leaves upgraded sockets alone: keep them to cut them on close.
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (_req, socket: Duplex) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+  });
+  const dropUpgraded = () => {
+    for (const socket of upgraded) socket.destroy();
+  };
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const actual = (server.address() as AddressInfo).port;
   return {
     url: `http://localhost:${actual}/`,
     port: actual,
+    dropUpgraded,
     close: () =>
       new Promise<void>((resolve) => {
+        dropUpgraded();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
