@@ -10,8 +10,6 @@ export const DIST_DIR = process.env.HUB_DIST ?? fileURLToPath(new URL('../../dis
 export interface RunningServer {
   url: string;
   port: number;
-  /** Cuts every upgraded (websocket) connection, as a network drop would: no close frame. */
-  dropUpgraded(): void;
   close(): Promise<void>;
 }
 
@@ -27,24 +25,21 @@ export async function startHubServer(overrides: Partial<LocalServerConfig> = {},
     ...overrides,
   };
   const server = createLocalServer(config, { log: () => undefined });
-  // closeAllConnections() leaves upgraded sockets alone: keep them to cut them on close.
+  // closeAllConnections() leaves upgraded sockets alone: keep them to cut them on close, as a
+  // network drop would (no close frame).
   const upgraded = new Set<Duplex>();
   server.on('upgrade', (_req, socket: Duplex) => {
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
   });
-  const dropUpgraded = () => {
-    for (const socket of upgraded) socket.destroy();
-  };
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const actual = (server.address() as AddressInfo).port;
   return {
     url: `http://localhost:${actual}/`,
     port: actual,
-    dropUpgraded,
     close: () =>
       new Promise<void>((resolve) => {
-        dropUpgraded();
+        for (const socket of upgraded) socket.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
