@@ -28,15 +28,20 @@ export interface SubscribeOptions {
   database: string;
   channels: string[];
   last?: number;
-  /** Overrides the worker version read from the login page (to see a wrong one refused). */
+  /**
+   * The worker version, when the caller knows it (a logged-in page has it from its session info;
+   * a wrong one to see it refused). Otherwise it is read from the login page, which also binds
+   * the session to the database.
+   */
   version?: string;
   page?: BrowserLike;
+  /** Called for each notification as it arrives (to answer it at once). */
+  onNotification?(notification: BusNotification): void;
 }
 
 export async function subscribeBus(options: SubscribeOptions): Promise<BusSubscriber> {
   const page = options.page ?? new BrowserLike(options.origin);
-  const pageVersion = await openLoginPage({ fetch: page.fetch, dbName: options.database });
-  const version = options.version ?? pageVersion;
+  const version = options.version ?? (await openLoginPage({ fetch: page.fetch, dbName: options.database }));
   if (!version) throw new Error(`the login page at ${options.origin} names no websocket_worker_version`);
   const socket = new page.WebSocket(`${options.origin.replace(/^http/, 'ws')}/websocket?version=${encodeURIComponent(version)}`);
   const notifications: BusNotification[] = [];
@@ -45,7 +50,9 @@ export async function subscribeBus(options: SubscribeOptions): Promise<BusSubscr
     socket.onclose = (event) => resolve({ code: event.code, reason: event.reason });
   });
   socket.onmessage = (event) => {
-    notifications.push(...(JSON.parse(String(event.data)) as BusNotification[]));
+    const frame = JSON.parse(String(event.data)) as BusNotification[];
+    notifications.push(...frame);
+    for (const notification of frame) options.onNotification?.(notification);
     for (const wake of waiters) wake();
   };
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,7 @@
 /**
  * The hub as an IoT box of the real Odoo (started with the test addon iot_test_server, which
  * plays the IoT app's box routes): the e2e hub in Chromium served by the local server that
- * forwards to Odoo, paired by a connection token, and the POS's side as Odoo's own origin sees it:
+ * forwards to Odoo, paired by a connection token, and the POS's side at Odoo's own origin:
  * actions sent through RPC (`iot.channel.send_message`), results read on the bus.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -9,8 +9,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './chrome-session.ts';
 import { startHubServer, type RunningServer } from './hub-server.ts';
 import { link, openHub, waitLink } from './iot-e2e.ts';
+import { BrowserLike } from './browser-like.ts';
 import { subscribeBus, type BusNotification, type BusSubscriber } from './bus-subscriber.ts';
-import type { RealOdoo } from './real-odoo.ts';
+import { ODOO_ADMIN, type RealOdoo } from './real-odoo.ts';
 import { TEST_DRAWER_IDENTIFIER } from '../fakes/iot/test-drawer.ts';
 
 /** The addon's folder in test/odoo-addons. */
@@ -29,8 +30,8 @@ export interface RealIotRig {
   drawer: string;
   /** The database's IoT bus channel. */
   channel: string;
-  /** A subscriber of the IoT channel at Odoo's own origin, as the POS is. */
-  pos: BusSubscriber;
+  /** The POS's side at Odoo's own origin. */
+  pos: RealPos;
   close(): Promise<void>;
 }
 
@@ -65,7 +66,7 @@ export async function openRealIotRig(odoo: RealOdoo, distDir: string): Promise<R
     const drawer = devices.find((d) => d === TEST_DRAWER_IDENTIFIER);
     if (!drawer) throw new Error(`the e2e test drawer is not among the hub's devices: ${devices.join(', ')}`);
     const channel = (await odoo.call('iot.channel', 'get_iot_channel')) as string;
-    const pos = await subscribeBus({ origin: odoo.url, database: odoo.database, channels: [channel] });
+    const pos = await openRealPos(odoo, channel);
     return {
       hubServer, browser, context, hub, box, drawer, channel, pos,
       async close() {
@@ -79,19 +80,44 @@ export async function openRealIotRig(odoo: RealOdoo, distDir: string): Promise<R
   }
 }
 
-/** An `iot_action` as the 19.0 POS sends it (iot.channel.send_message); its session id. */
-export async function sendIotAction(odoo: RealOdoo, box: string, device: string, data: Record<string, unknown>): Promise<string> {
-  const sessionId = randomUUID();
-  const message = { iot_identifiers: [box], iot_identifier: box, session_id: sessionId, device_identifiers: [device], device_identifier: device, action_unique_id: randomUUID(), ...data };
-  await odoo.call('iot.channel', 'send_message', [message, 'iot_action']);
-  return sessionId;
+/**
+ * The POS's side, as a page of Odoo's own origin: logged in with the web client's session, it
+ * sends actions with `orm.call('iot.channel', 'send_message')` (/web/dataset/call_kw) and reads
+ * the results on the bus.
+ */
+export interface RealPos {
+  subscriber: BusSubscriber;
+  /** Sends an `iot_action` in the 19.0 form; returns its session id. */
+  sendAction(box: string, device: string, data: Record<string, unknown>): Promise<string>;
+  /** The `operation_confirmation` of one action. */
+  confirmation(sessionId: string, timeoutMs?: number): Promise<BusNotification>;
+  close(): void;
 }
 
-/** The `operation_confirmation` of one action, as the POS waits for it. */
-export function confirmationOf(pos: BusSubscriber, sessionId: string, timeoutMs = 10_000): Promise<BusNotification> {
-  return pos.next(
-    (n) => n.message.type === 'operation_confirmation' && n.message.payload.session_id === sessionId,
-    timeoutMs,
-    `the operation_confirmation of action ${sessionId}`,
-  );
+export async function openRealPos(odoo: RealOdoo, channel: string): Promise<RealPos> {
+  const page = new BrowserLike(odoo.url);
+  const callKw = async (path: string, params: Record<string, unknown>) => {
+    const response = await page.fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', method: 'call', id: 1, params }) });
+    const body = (await response.json()) as { result?: unknown; error?: { data?: { message?: string } } };
+    if (body.error) throw new Error(`${path}: ${body.error.data?.message ?? JSON.stringify(body.error)}`);
+    return body.result;
+  };
+  // As the web client: log in, then open the bus with the worker version of the session info.
+  const session = (await callKw('/web/session/authenticate', { db: odoo.database, login: ODOO_ADMIN.login, password: ODOO_ADMIN.password })) as { websocket_worker_version?: string };
+  const subscriber = await subscribeBus({ origin: odoo.url, database: odoo.database, channels: [channel], page, version: session.websocket_worker_version });
+  return {
+    subscriber,
+    async sendAction(box, device, data) {
+      const sessionId = randomUUID();
+      const message = { iot_identifiers: [box], iot_identifier: box, session_id: sessionId, device_identifiers: [device], device_identifier: device, action_unique_id: randomUUID(), ...data };
+      await callKw('/web/dataset/call_kw/iot.channel/send_message', { model: 'iot.channel', method: 'send_message', args: [message, 'iot_action'], kwargs: {} });
+      return sessionId;
+    },
+    confirmation: (sessionId, timeoutMs = 10_000) => subscriber.next(
+      (n) => n.message.type === 'operation_confirmation' && n.message.payload.session_id === sessionId,
+      timeoutMs,
+      `the operation_confirmation of action ${sessionId}`,
+    ),
+    close: () => subscriber.close(),
+  };
 }

@@ -1,12 +1,12 @@
 /**
  * The hub as an IoT box of the real Odoo 19, whose IoT routes are played by the test addon
  * iot_test_server (docs/real-odoo-tests.md says what that proves and what not): pairing by
- * token, registration, and an action sent through RPC answered over Odoo's real bus.
+ * token, registration, and an action the POS sends through RPC answered over Odoo's real bus.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildE2eHub } from '../../support/iot-e2e.ts';
-import { confirmationOf, openRealIotRig, sendIotAction, type RealIotRig } from '../../support/real-odoo-iot.ts';
+import { openRealIotRig, type RealIotRig } from '../../support/real-odoo-iot.ts';
 import type { RealOdoo } from '../../support/real-odoo.ts';
 
 export function describeIotLink(odoo: () => RealOdoo): void {
@@ -28,8 +28,8 @@ export function describeIotLink(odoo: () => RealOdoo): void {
     });
 
     it('runs an action sent through RPC and its result reaches the POS as operation_confirmation', async () => {
-      const sessionId = await sendIotAction(odoo(), rig.box, rig.drawer, { action: 'cashbox' });
-      const confirmation = await confirmationOf(rig.pos, sessionId);
+      const sessionId = await rig.pos.sendAction(rig.box, rig.drawer, { action: 'cashbox' });
+      const confirmation = await rig.pos.confirmation(sessionId);
       const payload = confirmation.message.payload as { iot_box_identifier: string; device_identifier: string; message: { status: string; result: { opened: boolean; runs: number } } };
       assert.equal(payload.iot_box_identifier, rig.box);
       assert.equal(payload.device_identifier, rig.drawer);
@@ -38,11 +38,11 @@ export function describeIotLink(odoo: () => RealOdoo): void {
     });
 
     it('an action for another box is left alone', async () => {
-      const sessionId = await sendIotAction(odoo(), 'some-other-box', rig.drawer, { action: 'cashbox' });
+      const sessionId = await rig.pos.sendAction('some-other-box', rig.drawer, { action: 'cashbox' });
       // A control action after it: once its answer is back, the hub has seen both.
-      const control = await sendIotAction(odoo(), rig.box, rig.drawer, { action: 'cashbox' });
-      await confirmationOf(rig.pos, control);
-      assert.ok(!rig.pos.notifications.some((n) => n.message.type === 'operation_confirmation' && n.message.payload.session_id === sessionId));
+      const control = await rig.pos.sendAction(rig.box, rig.drawer, { action: 'cashbox' });
+      await rig.pos.confirmation(control);
+      assert.ok(!rig.pos.subscriber.notifications.some((n) => n.message.type === 'operation_confirmation' && n.message.payload.session_id === sessionId));
     });
   });
 }
