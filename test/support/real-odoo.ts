@@ -8,7 +8,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,8 +52,6 @@ export interface RealOdoo {
   call(model: string, method: string, args?: unknown[], kwargs?: Record<string, unknown>): Promise<unknown>;
   /** `bus.bus._sendone(channel, type, payload)`, through RPC (a server action: _sendone itself is private). */
   sendBus(channel: string, type: string, payload: Record<string, unknown>): Promise<void>;
-  /** The last lines Odoo logged, for a failing test's message. */
-  logTail(lines?: number): string;
   stop(): Promise<void>;
 }
 
@@ -84,7 +82,8 @@ export async function startRealOdoo(options: RealOdooOptions = {}): Promise<Real
     const flags = [
       `--addons-path=${[join(work, 'src', 'addons'), join(work, 'src', 'odoo', 'addons'), ...(options.addons?.length ? [TEST_ADDONS_DIR] : [])].join(',')}`,
       `--data-dir=${join(work, 'data')}`,
-      '--db_host=127.0.0.1', `--db_port=${postgres.port}`, `--db_user=${postgres.user}`, '--db_password=unused',
+      // The cluster trusts loopback: any password does.
+      '--db_host=127.0.0.1', `--db_port=${postgres.port}`, `--db_user=${postgres.user}`, '--db_password=trusted',
       '-d', database, `--db-filter=^${database}$`,
       `--logfile=${logfile}`, '--max-cron-threads=0',
     ];
@@ -111,7 +110,6 @@ export async function startRealOdoo(options: RealOdooOptions = {}): Promise<Real
       async sendBus(channel, type, payload) {
         await call('ir.actions.server', 'run', [[sendBusAction]], { context: { hub_test_bus: { channel, type, payload } } });
       },
-      logTail: (lines = 40) => tail(logfile, lines),
       stop: cleanup,
     };
   } catch (error) {
@@ -199,7 +197,7 @@ function userIds(name: string): { uid: number; gid: number } {
 
 async function extract(work: string): Promise<void> {
   const src = join(work, 'src');
-  await runToEnd('mkdir', ['-p', src], 5_000, 'mkdir', null);
+  mkdirSync(src, { recursive: true });
   await runToEnd('tar', ['-xJf', ODOO_TARBALL, '-C', src], 120_000, `extracting ${ODOO_TARBALL}`, null);
 }
 
