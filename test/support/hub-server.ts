@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createLocalServer } from '../../server/local-server.ts';
 import { LOOPBACK_HOSTNAMES, DEFAULT_MAX_BODY_BYTES, type LocalServerConfig } from '../../server/config.ts';
@@ -24,6 +25,13 @@ export async function startHubServer(overrides: Partial<LocalServerConfig> = {},
     ...overrides,
   };
   const server = createLocalServer(config, { log: () => undefined });
+  // closeAllConnections() leaves upgraded sockets alone: keep them to cut them on close, as a
+  // network drop would (no close frame).
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (_req, socket: Duplex) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+  });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const actual = (server.address() as AddressInfo).port;
   return {
@@ -31,6 +39,7 @@ export async function startHubServer(overrides: Partial<LocalServerConfig> = {},
     port: actual,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const socket of upgraded) socket.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
