@@ -5,7 +5,7 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildE2eHub } from '../../support/iot-e2e.ts';
+import { buildE2eHub, link, waitLink } from '../../support/iot-e2e.ts';
 import { openRealIotRig, type RealIotRig } from '../../support/real-odoo-iot.ts';
 import type { RealOdoo } from '../../support/real-odoo.ts';
 
@@ -35,6 +35,24 @@ export function describeIotLink(odoo: () => RealOdoo): void {
       assert.equal(payload.device_identifier, rig.drawer);
       assert.equal(payload.message.status, 'success');
       assert.deepEqual(payload.message.result, { opened: true, runs: 1 });
+    });
+
+    it('a print result on the real bus is the printer driver\'s status event: no action_args, the receipt never goes back', async () => {
+      const receipt = 'A'.repeat(64 * 1024);
+      const sessionId = await rig.pos.sendAction(rig.box, rig.drawer, { action: 'print_receipt', receipt });
+      const confirmation = await rig.pos.confirmation(sessionId);
+      const payload = confirmation.message.payload as { message: Record<string, unknown> };
+      assert.equal('action_args' in payload.message && payload.message.action_args !== null, false, JSON.stringify(payload).slice(0, 300));
+      assert.ok(JSON.stringify(payload).length < 1024, `the bus row is ${JSON.stringify(payload).length} characters`);
+    });
+
+    it('no false alarm when the database calls itself localhost and the hub forwards to 127.0.0.1', async () => {
+      const spelled = odoo().url.replace('127.0.0.1', 'localhost');
+      await odoo().call('iot.channel', 'send_message', [{ iot_identifiers: [rig.box], server_url: spelled }, 'server_update']);
+      await waitLink(rig.hub, (l) => l.serverUrl === spelled, 'the hub to take the new spelling', 10_000);
+      const after = await link(rig.hub);
+      assert.equal(after.serverNotice, '', 'the same server: no "the database now lives at" notice');
+      await waitLink(rig.hub, (l) => l.registration.state === 'registered' && l.bus.state === 'open', 'the hub registered again', 15_000);
     });
 
     it('an action for another box is left alone', async () => {
