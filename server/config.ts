@@ -19,6 +19,8 @@ export interface LocalServerConfig {
   allowedHosts: string[];
   maxBodyBytes: number;
   distDir: string;
+  /** One console line per request (`--log-requests`); by default only refusals, errors and a periodic summary. */
+  logRequests?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -49,6 +51,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): LocalServerC
       'allowed-host': { type: 'string', multiple: true },
       'max-body-mb': { type: 'string' },
       dist: { type: 'string' },
+      'log-requests': { type: 'boolean' },
     },
     strict: true,
   });
@@ -66,5 +69,6 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): LocalServerC
     allowedHosts: [...LOOPBACK_HOSTNAMES, ...extraHosts.map((h) => h.toLowerCase())],
     maxBodyBytes: Math.round(maxBodyMb * 1024 * 1024),
     distDir: values.dist ?? fileURLToPath(new URL('../dist', import.meta.url)),
+    logRequests: values['log-requests'] ?? false,
   };
 }

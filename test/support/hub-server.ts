@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createLocalServer } from '../../server/local-server.ts';
+import { createLocalServer, type LocalServerOptions } from '../../server/local-server.ts';
 import { LOOPBACK_HOSTNAMES, DEFAULT_MAX_BODY_BYTES, type LocalServerConfig } from '../../server/config.ts';
 
 /** HUB_DIST lets parallel work build into its own folder. */
@@ -12,8 +12,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Starts the local server on a free loopback port, serving the built hub (npm run build first). */
-export async function startHubServer(overrides: Partial<LocalServerConfig> = {}, port = 0): Promise<RunningServer> {
+/** Starts the local server on a free loopback port, serving the built hub (npm run build first); quiet unless `options.log` is given. */
+export async function startHubServer(overrides: Partial<LocalServerConfig> = {}, port = 0, options: LocalServerOptions = {}): Promise<RunningServer> {
   const config: LocalServerConfig = {
     odooOrigin: null,
     host: '127.0.0.1',
@@ -23,7 +23,7 @@ export async function startHubServer(overrides: Partial<LocalServerConfig> = {},
     distDir: DIST_DIR,
     ...overrides,
   };
-  const server = createLocalServer(config, { log: () => undefined });
+  const server = createLocalServer(config, { log: () => undefined, ...options });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const actual = (server.address() as AddressInfo).port;
   return {
