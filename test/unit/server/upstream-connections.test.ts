@@ -98,6 +98,18 @@ describe('local server reuses upstream connections', () => {
     assert.equal(upstream.stats.requests, 1);
   });
 
+  it('cuts the client\'s answer off when the upstream cuts its own off, instead of leaving it hanging', { timeout: 5_000 }, async () => {
+    const { hub } = await setUp((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' });
+      res.write('{"jsonrpc":');
+      setTimeout(() => req.socket.destroy(), 10);
+    });
+    const response = await fetch(`${hub.url}jsonrpc`, { method: 'POST', body: '{}' });
+    assert.equal(response.status, 200);
+    await assert.rejects(response.text());
+    assert.equal(await fetch(`${hub.url}hub-server/info`).then((r) => r.status), 200, 'the server goes on');
+  });
+
   it('resumes the TLS session when it opens a new connection to an HTTPS upstream', async () => {
     const { upstream, hub } = await setUp((req, res, n) => {
       res.setHeader('Connection', 'close');
