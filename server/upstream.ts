@@ -20,6 +20,12 @@ export const UPSTREAM_IDLE_MS = 15_000;
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect'];
 /** A connection the upstream closed while idle fails a request this way before any answer. */
 const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+/**
+ * An upstream closing an idle connection resets it as the request arrives: the failure comes
+ * within a round trip. A call that fails later was being worked on (an Odoo worker killed by
+ * limit_time_real) and is not sent twice.
+ */
+export const STALE_RETRY_WINDOW_MS = 1_000;
 /** Methods whose requests carry no body unless they say so. */
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
 
@@ -48,6 +54,8 @@ export interface Upstream {
 /** What one forwarding attempt has seen, to know whether it may be sent again. */
 interface Attempt {
   proxyReq?: http.ClientRequest;
+  /** When the request got its connection (performance.now()). */
+  sentAt?: number;
   answered: boolean;
   timedOut: boolean;
   /** The client's own connection stays open after the answer (the hub decides, not Odoo). */
@@ -78,6 +86,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     const attempt = attempts.get(req);
     if (!attempt) return;
     attempt.proxyReq = proxyReq;
+    attempt.sentAt = performance.now();
     proxyReq.on('timeout', () => (attempt.timedOut = true));
   });
   proxy.on('proxyRes', (proxyRes, req, res) => {
@@ -108,11 +117,10 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         attempts.set(req, attempt);
         proxy.web(req, res, { buffer: Readable.from(body.length > 0 ? [body] : []) }, (error) => {
           const code = (error as NodeJS.ErrnoException).code ?? '';
-          // Sent on a kept connection that the upstream had just closed: the request never got
-          // there, so it is sent once more, on a fresh connection if need be (Node's http docs).
-          if (!retried && attempt.proxyReq?.reusedSocket && !attempt.answered && !attempt.timedOut && !res.headersSent && STALE_SOCKET_CODES.has(code)) {
-            return send(true);
-          }
+          // Sent on a kept connection the upstream was just closing: it was not worked on, so it
+          // is sent once more, on a fresh connection if need be (as Node's http docs advise).
+          const stale = attempt.proxyReq?.reusedSocket && performance.now() - (attempt.sentAt ?? 0) < STALE_RETRY_WINDOW_MS;
+          if (!retried && stale && !attempt.answered && !attempt.timedOut && !res.headersSent && STALE_SOCKET_CODES.has(code)) return send(true);
           options.onError(attempt.timedOut ? `${options.name} did not answer within ${options.timeoutMs / 1000} s` : failed(options.name, error), req, res);
         });
       };

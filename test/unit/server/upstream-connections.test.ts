@@ -8,6 +8,7 @@ import type { TLSSocket } from 'node:tls';
 import { WebSocketServer, WebSocket } from 'ws';
 import { startHubServer, type RunningServer } from '../../support/hub-server.ts';
 import { makeSelfSignedCert } from '../../support/self-signed-cert.ts';
+import { STALE_RETRY_WINDOW_MS } from '../../../server/upstream.ts';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, requestOnConnection: number) => void;
 
@@ -88,6 +89,14 @@ describe('local server reuses upstream connections', () => {
     for (let i = 0; i < 5; i++) assert.equal(await call(hub), 200);
     assert.equal(upstream.stats.connections, 5);
     assert.equal(upstream.stats.requests, 9, 'four calls went twice: dropped on a kept connection, then answered on a new one');
+  });
+
+  it('a call that fails on a kept connection after it was worked on is not sent again', async () => {
+    // Like an Odoo worker killed mid-call: the connection drops without an answer, but late.
+    const { upstream, hub } = await setUp((req, res, n) => (n > 1 ? setTimeout(() => req.socket.destroy(), STALE_RETRY_WINDOW_MS + 100) : answer(req, res, n)));
+    assert.equal(await call(hub), 200);
+    assert.equal(await call(hub), 502);
+    assert.equal(upstream.stats.requests, 2);
   });
 
   it('a call that fails on a fresh connection is not sent again', async () => {
