@@ -1,4 +1,4 @@
-import { Transform, type TransformCallback } from 'node:stream';
+import type http from 'node:http';
 
 export class BodyTooLargeError extends Error {
   name = 'BodyTooLargeError';
@@ -7,17 +7,26 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** Passes a request body through and fails as soon as it grows past `limit` (for bodies without Content-Length). */
-export class BodyLimit extends Transform {
-  private seen = 0;
-
-  constructor(private readonly limit: number) {
-    super();
-  }
-
-  _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.seen += chunk.length;
-    if (this.seen > this.limit) callback(new BodyTooLargeError(this.limit));
-    else callback(null, chunk);
-  }
+/**
+ * Reads a request body whole, failing as soon as it grows past `limit` (a chunked body says its
+ * size only at the end). On failure the rest is left unread: the caller answers and closes.
+ * Kept whole so that a request sent on an upstream connection that was just closed can be sent again.
+ */
+export function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.off('data', onData);
+      req.pause();
+      reject(new BodyTooLargeError(limit));
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('error', reject);
+    // After 'end' this changes nothing; before it, the client went away mid-body.
+    req.once('close', () => reject(new Error('the client closed the connection before sending the whole body')));
+  });
 }

@@ -28,6 +28,8 @@ export interface LocalServerConfig {
   dataDir?: string | null;
   /** The hub gets the demo's virtual devices beside the real ones, also against a real Odoo. */
   virtualDevices?: boolean;
+  /** One console line per request (`--log-requests`); by default only refusals, errors and a periodic summary. */
+  logRequests?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -60,6 +62,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): LocalServerC
       dist: { type: 'string' },
       'data-dir': { type: 'string' },
       'virtual-devices': { type: 'boolean' },
+      'log-requests': { type: 'boolean' },
     },
     strict: true,
   });
@@ -79,6 +82,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): LocalServerC
     distDir: values.dist ?? fileURLToPath(new URL('../dist', import.meta.url)),
     dataDir: values['data-dir'] ?? env.HUB_DATA_DIR ?? defaultDataDir(env),
     virtualDevices: values['virtual-devices'] ?? env.HUB_VIRTUAL_DEVICES === '1',
+    logRequests: values['log-requests'] ?? false,
   };
 }
 

@@ -1,20 +1,25 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { createProxyServer } from 'http-proxy-3';
 import sirv from 'sirv';
-import { redact } from '../src/hub/redact.ts';
 import { handleHubRoute, sendJson } from './hub-routes.ts';
 import { HubStateFile } from './hub-state-file.ts';
 import { HEADER_CSP } from '../src/security/csp.ts';
 import type { LocalServerConfig } from './config.ts';
-import { BodyLimit, BodyTooLargeError } from './body-limit.ts';
-import { checkHost, checkTarget, DEFAULT_PAIRING_PROXY_ORIGIN, isForwardedPath, isPairingProxyPath, type Refusal } from './forwarding.ts';
+import { BodyTooLargeError, readBody } from './body-limit.ts';
+import { checkHost, checkOrigin, checkTarget, DEFAULT_PAIRING_PROXY_ORIGIN, isForwardedPath, isPairingProxyPath, type Refusal, type TargetCheck } from './forwarding.ts';
+import { RequestLog } from './request-log.ts';
+import { createUpstream, type Upstream } from './upstream.ts';
 
+/** A long RPC (a report, a big import) may take this long on Odoo. */
+const ODOO_TIMEOUT_MS = 120_000;
+const PAIRING_PROXY_TIMEOUT_MS = 30_000;
 
 export interface LocalServerOptions {
   /** Demo mode: the forwarded Odoo is the embedded simulator, not a real database. */
   demo?: boolean;
   log?: (line: string) => void;
+  /** CA certificates (PEM) trusted for the Odoo upstream in place of Node's (an Odoo with a certificate of its own). */
+  odooCa?: string | Buffer;
 }
 
 /**
@@ -22,28 +27,18 @@ export interface LocalServerOptions {
  * same-origin with it (shared/protocol/odoo-rpc.md §3).
  */
 export function createLocalServer(config: LocalServerConfig, options: LocalServerOptions = {}): http.Server {
-  const log = options.log ?? ((line: string) => console.log(line));
+  const requestLog = new RequestLog({ log: options.log ?? ((line: string) => console.log(line)), logRequests: config.logRequests });
   const mode = options.demo || !config.odooOrigin ? 'demo' : 'forward';
-  const proxy = config.odooOrigin
-    ? createProxyServer({ target: config.odooOrigin, changeOrigin: true, xfwd: false, ws: true, secure: true, proxyTimeout: 120_000 })
-    : null;
-  proxy?.on('error', (error, _req, res) => {
-    const message = `Odoo at ${config.odooOrigin} did not answer: ${(error as NodeJS.ErrnoException).code ?? error.message}`;
-    log(`forward error: ${redact(message)}`);
-    if (res instanceof http.ServerResponse) {
-      if (!res.headersSent) sendRefusal(res, { status: 502, message });
-      else res.destroy();
-    } else (res as Duplex).destroy();
-  });
-
-  const pairingOrigin = config.pairingProxyOrigin ?? DEFAULT_PAIRING_PROXY_ORIGIN;
-  const pairingProxy = createProxyServer({ target: pairingOrigin, changeOrigin: true, xfwd: false, secure: true, proxyTimeout: 30_000 });
-  pairingProxy.on('error', (error, _req, res) => {
-    const message = `the pairing proxy at ${pairingOrigin} did not answer: ${(error as NodeJS.ErrnoException).code ?? error.message}`;
-    log(`forward error: ${redact(message)}`);
+  const answerError = (message: string, _req: http.IncomingMessage, res: http.ServerResponse | Duplex) => {
+    requestLog.upstreamError(message);
     if (res instanceof http.ServerResponse && !res.headersSent) sendRefusal(res, { status: 502, message });
     else res.destroy();
-  });
+  };
+  const odoo = config.odooOrigin
+    ? createUpstream({ origin: config.odooOrigin, name: `Odoo at ${config.odooOrigin}`, timeoutMs: ODOO_TIMEOUT_MS, ca: options.odooCa, onError: answerError })
+    : null;
+  const pairingOrigin = config.pairingProxyOrigin ?? DEFAULT_PAIRING_PROXY_ORIGIN;
+  const pairingProxy = createUpstream({ origin: pairingOrigin, name: `the pairing proxy at ${pairingOrigin}`, timeoutMs: PAIRING_PROXY_TIMEOUT_MS, onError: answerError });
 
   const serveApp = sirv(config.distDir, {
     // Look files up on every request: a new build dropped into dist/ must be served whole at
@@ -57,38 +52,69 @@ export function createLocalServer(config: LocalServerConfig, options: LocalServe
     },
   });
 
+  const refuse = (req: http.IncomingMessage, res: http.ServerResponse, refusal: Refusal, close = false) => {
+    requestLog.refused(req, refusal);
+    sendRefusal(res, refusal, close);
+  };
+  const forward = (upstream: Upstream, req: http.IncomingMessage, res: http.ServerResponse) => {
+    // The rest of a body over the limit is not read: the answer closes the connection instead.
+    if (Number(req.headers['content-length'] ?? 0) > config.maxBodyBytes) return refuse(req, res, bodyTooLarge(config.maxBodyBytes), true);
+    readBody(req, config.maxBodyBytes).then(
+      (body) => {
+        requestLog.forwarded();
+        upstream.web(req, res, body);
+      },
+      (error) => {
+        if (error instanceof BodyTooLargeError) refuse(req, res, bodyTooLarge(config.maxBodyBytes), true);
+        else res.destroy();
+      },
+    );
+  };
+
   const hubRoutes = { mode, odooOrigin: config.odooOrigin, virtualDevices: config.virtualDevices ?? false, state: config.dataDir ? new HubStateFile(config.dataDir) : null } as const;
 
   const server = http.createServer((req, res) => {
-    const started = Date.now();
-    res.on('finish', () => log(`${req.method} ${redact(req.url ?? '')} ${res.statusCode} ${Date.now() - started}ms`));
-    const refusal = refuse(req, config);
-    if (refusal) return sendRefusal(res, refusal);
-    const path = new URL(req.url ?? '/', 'http://hub').pathname;
+    requestLog.request(req, res);
+    const checked = checkRequest(req, config, false);
+    if (checked.refusal) return refuse(req, res, checked.refusal);
+    // From here on the checked reading is the only one: what is routed is what is forwarded.
+    req.url = checked.target.path;
+    const path = checked.target.pathname;
     if (handleHubRoute(req, res, path, hubRoutes)) return;
-    if (isPairingProxyPath(path)) return forwardLimited(req, res, config.maxBodyBytes, (body) => pairingProxy.web(req, res, { buffer: body }));
+    if (isPairingProxyPath(path)) return forward(pairingProxy, req, res);
     if (isForwardedPath(path)) {
-      if (!proxy) return sendRefusal(res, { status: 503, message: 'no Odoo is configured (demo mode): start the hub with --odoo https://your-odoo' });
-      return forwardLimited(req, res, config.maxBodyBytes, (body) => proxy.web(req, res, { buffer: body }));
+      if (!odoo) return sendRefusal(res, { status: 503, message: 'no Odoo is configured (demo mode): start the hub with --odoo https://your-odoo' });
+      return forward(odoo, req, res);
     }
     serveApp(req, res, () => sendRefusal(res, { status: 404, message: `nothing at ${path}` }));
   });
 
-  server.on('upgrade', (req, socket, head) => {
-    const refusal = refuse(req, config);
-    const path = new URL(req.url ?? '/', 'http://hub').pathname;
-    if (refusal || !proxy || !isForwardedPath(path)) {
-      return endSocket(socket, refusal ?? { status: proxy ? 404 : 503, message: proxy ? `no websocket at ${path}` : 'no Odoo is configured (demo mode)' });
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    requestLog.request(req);
+    const checked = checkRequest(req, config, true);
+    if (checked.refusal) {
+      requestLog.refused(req, checked.refusal);
+      return endSocket(socket, checked.refusal);
     }
-    proxy.ws(req, socket, head);
+    req.url = checked.target.path;
+    if (!odoo || !isForwardedPath(checked.target.pathname)) {
+      return endSocket(socket, { status: odoo ? 404 : 503, message: odoo ? `no websocket at ${checked.target.pathname}` : 'no Odoo is configured (demo mode)' });
+    }
+    requestLog.forwarded();
+    odoo.ws(req, socket, head);
   });
 
   // Node hands CONNECT to this event, not to the request handler.
-  server.on('connect', (_req, socket: Duplex) => endSocket(socket, { status: 405, message: 'CONNECT is refused: this hub is not a proxy' }));
+  server.on('connect', (req: http.IncomingMessage, socket: Duplex) => {
+    const refusal = { status: 405, message: 'CONNECT is refused: this hub is not a proxy' };
+    requestLog.refused(req, refusal);
+    endSocket(socket, refusal);
+  });
 
   server.on('close', () => {
-    proxy?.close();
+    odoo?.close();
     pairingProxy.close();
+    requestLog.close();
   });
   return server;
 }
@@ -103,33 +129,27 @@ export function setSecurityHeaders(res: http.ServerResponse): void {
   res.setHeader('Referrer-Policy', 'no-referrer');
 }
 
+/** Host, then the target (its one checked reading), then the Origin of what changes state. */
+function checkRequest(req: http.IncomingMessage, config: LocalServerConfig, upgrade: boolean): TargetCheck {
+  // The port the connection came in on is this server's, whatever config.port said (0 = any).
+  const port = req.socket.localPort ?? config.port;
+  const hostRefusal = checkHost(req.headersDistinct.host, config.allowedHosts, port);
+  if (hostRefusal) return { refusal: hostRefusal };
+  const checked = checkTarget(req.url ?? '/', req.headers.host, config.odooOrigin);
+  if (checked.refusal) return checked;
+  const originRefusal = checkOrigin({ method: req.method, origin: req.headersDistinct.origin, upgrade }, config.allowedHosts, port);
+  return originRefusal ? { refusal: originRefusal } : checked;
+}
+
 function endSocket(socket: Duplex, { status, message }: Refusal): void {
-  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${message}\n`);
-}
-
-/** Forwards a body no larger than `limit` (413 otherwise). */
-function forwardLimited(req: http.IncomingMessage, res: http.ServerResponse, limit: number, forward: (body: BodyLimit) => void): void {
-  if (Number(req.headers['content-length'] ?? 0) > limit) {
-    req.resume();
-    return sendRefusal(res, bodyTooLarge(limit));
-  }
-  const body = new BodyLimit(limit);
-  body.on('error', (error) => {
-    if (error instanceof BodyTooLargeError && !res.headersSent) sendRefusal(res, bodyTooLarge(limit));
-    req.destroy();
-  });
-  req.pipe(body);
-  forward(body);
-}
-
-function refuse(req: http.IncomingMessage, config: LocalServerConfig): Refusal | null {
-  return checkHost(req.headers.host, config.allowedHosts) ?? checkTarget(req.url ?? '/', req.headers.host, config.odooOrigin);
+  const body = `${message}\n`;
+  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 function bodyTooLarge(limit: number): Refusal {
   return { status: 413, message: `request body too large: the limit is ${limit} bytes (start the hub with --max-body-mb to raise it)` };
 }
 
-function sendRefusal(res: http.ServerResponse, { status, message }: Refusal): void {
-  sendJson(res, status, { error: message });
+function sendRefusal(res: http.ServerResponse, { status, message }: Refusal, close = false): void {
+  sendJson(res, status, { error: message }, close ? { Connection: 'close' } : {});
 }

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { startHub } from './start-hub.ts';
+import { SUMMARY_EVERY_MS } from './request-log.ts';
 
 try {
   const config = loadConfig(process.argv.slice(2), process.env);
@@ -11,6 +12,11 @@ try {
     console.log(`  IoT app (tokens, pairing codes, paired hubs): ${hub.simulator.iotAppUrl}`);
     console.log(`  POS page (send actions to the hub):           ${hub.simulator.posUrl}`);
   } else console.log(`forwarding Odoo paths to ${config.odooOrigin}, pairing codes to ${config.pairingProxyOrigin}`);
+  console.log(
+    config.logRequests
+      ? 'logging every request (--log-requests)'
+      : `from here on: refusals and errors as they happen, a summary every ${SUMMARY_EVERY_MS / 60_000} minutes (--log-requests for every request)`,
+  );
   const stop = () => void hub.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -1,6 +1,8 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
+import { checkHost } from '../forwarding.ts';
+import { LOOPBACK_HOSTNAMES } from '../config.ts';
 
 /** A route answers a request it recognises and returns true, or returns false to pass it on. */
 export type Route = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<boolean> | boolean;
@@ -14,6 +16,8 @@ export class SimulatorHttp {
 
   constructor() {
     this.server.on('upgrade', (req, socket, head) => {
+      const refusal = hostRefusal(req);
+      if (refusal) return void socket.end(`HTTP/1.1 ${refusal.status} ${http.STATUS_CODES[refusal.status]}\r\nConnection: close\r\n\r\n${refusal.message}\n`);
       const url = new URL(req.url ?? '/', 'http://simulator');
       if (!this.upgrades.some((route) => route(req, socket, head, url))) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
     });
@@ -40,6 +44,8 @@ export class SimulatorHttp {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const refusal = hostRefusal(req);
+    if (refusal) return sendText(res, refusal.status, refusal.message);
     const url = new URL(req.url ?? '/', 'http://simulator');
     try {
       for (const route of this.routes) if (await route(req, res, url)) return;
@@ -49,6 +55,18 @@ export class SimulatorHttp {
       else res.destroy();
     }
   }
+}
+
+/**
+ * The simulator listens on loopback, where a foreign page's host name can resolve too (DNS
+ * rebinding): it answers only to loopback names on its own port, as the local server does.
+ */
+function hostRefusal(req: http.IncomingMessage): { status: number; message: string } | null {
+  const port = req.socket.localPort ?? 0;
+  const refusal = checkHost(req.headersDistinct.host, LOOPBACK_HOSTNAMES, port);
+  if (!refusal) return null;
+  const sent = (req.headersDistinct.host ?? []).map((h) => `"${h.slice(0, 200)}"`).join(', ') || 'none';
+  return { status: refusal.status, message: `the simulator answers only to ${LOOPBACK_HOSTNAMES.join(', ')} on port ${port} (Host: ${sent})` };
 }
 
 export function sendText(res: http.ServerResponse, status: number, text: string, type = 'text/plain'): void {

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { createLocalServer } from '../../server/local-server.ts';
+import { createLocalServer, type LocalServerOptions } from '../../server/local-server.ts';
 import { LOOPBACK_HOSTNAMES, DEFAULT_MAX_BODY_BYTES, type LocalServerConfig } from '../../server/config.ts';
 
 /** HUB_DIST lets parallel work build into its own folder. */
@@ -13,8 +13,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Starts the local server on a free loopback port, serving the built hub (npm run build first). */
-export async function startHubServer(overrides: Partial<LocalServerConfig> = {}, port = 0): Promise<RunningServer> {
+/** Starts the local server on a free loopback port, serving the built hub (npm run build first); quiet unless `options.log` is given. */
+export async function startHubServer(overrides: Partial<LocalServerConfig> = {}, port = 0, options: LocalServerOptions = {}): Promise<RunningServer> {
   const config: LocalServerConfig = {
     odooOrigin: null,
     host: '127.0.0.1',
@@ -24,7 +24,7 @@ export async function startHubServer(overrides: Partial<LocalServerConfig> = {},
     distDir: DIST_DIR,
     ...overrides,
   };
-  const server = createLocalServer(config, { log: () => undefined });
+  const server = createLocalServer(config, { log: () => undefined, ...options });
   // closeAllConnections() leaves upgraded sockets alone: keep them to cut them on close, as a
   // network drop would (no close frame).
   const upgraded = new Set<Duplex>();
