@@ -1,0 +1,92 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSimulator, type RunningSimulator } from '../../../server/simulator/index.ts';
+import { registerBox } from '../../unit/simulator/helpers.ts';
+import { BusSession, SERVER_CLEAR_GRACE_MS } from '../../../src/hub/link/bus-session.ts';
+import { browserSocket, fetchAt, ManualClock, recordingLogger, until } from './support.ts';
+
+/** What each bus message for this hub becomes: one event, or a log line saying why it was not used. */
+describe('bus session: one event per message for this hub', () => {
+  let sim: RunningSimulator;
+  let channel: string;
+  const BOX = 'bss-00000000001';
+  before(async () => {
+    sim = await startSimulator();
+    channel = await registerBox(sim, BOX);
+  });
+  const sessions: BusSession[] = [];
+  after(() => {
+    for (const session of sessions) session.end();
+    return sim.close();
+  });
+
+  async function open() {
+    const clock = new ManualClock(Date.now());
+    const seen: string[] = [];
+    const { logger, lines } = recordingLogger();
+    let last = sim.iot.store.highestId;
+    const bus = new BusSession({
+      logger, clock, identifier: () => BOX, last: () => last, fetch: fetchAt(() => sim.url), WebSocket: browserSocket(sim), origin: sim.url,
+      events: {
+        action: async (action) => void seen.push(`action ${action.action}`),
+        offer: (offer) => void seen.push(`offer ${offer.sdp.slice(0, 3)}`),
+        restart: async (sessionId) => void seen.push(`restart ${sessionId}`),
+        connectionTest: async (sessionId) => void seen.push(`test_connection ${sessionId}`),
+        serverClear: async () => void seen.push('server_clear'),
+        serverUpdate: async (url) => void seen.push(`server_update ${url}`),
+        remoteDebug: async () => void seen.push('remote_debug'),
+        last: (n) => (last = n),
+        opened: () => void seen.push('opened'),
+        changed: () => undefined,
+      },
+    });
+    sessions.push(bus);
+    bus.start(channel, sim.iot.identity.dbName);
+    await until(() => bus.snapshot.state === 'open', 'the bus to open');
+    const send = (type: string, fields: Record<string, unknown>) => {
+      const id = sim.iot.channel.sendMessage({ iot_identifiers: [BOX], iot_identifier: BOX, ...fields }, type).id;
+      return until(() => last >= id, `${type} to be handled`);
+    };
+    return { bus, clock, seen, lines, send };
+  }
+
+  it('turns each box message into its event, in order', async () => {
+    const { bus, seen, send } = await open();
+    sim.iot.channel.sendAction({ box: BOX, device: 'usb_04b8:0e28', data: { action: 'cashbox', action_unique_id: 'e1' } });
+    await send('restart_odoo', { session_id: 'r-1' });
+    await send('test_connection', { session_id: 't-1' });
+    await send('webrtc_offer', { offer: { type: 'offer', sdp: 'v=0\r\n' } });
+    await send('server_update', { server_url: 'https://shop.example.com/' });
+    await send('remote_debug', {});
+    assert.deepEqual(seen, ['opened', 'action cashbox', 'restart r-1', 'test_connection t-1', 'offer v=0', 'server_update https://shop.example.com', 'remote_debug']);
+    assert.equal(bus.snapshot.openedAt > 0, true);
+    bus.end();
+    assert.equal(bus.snapshot.state, 'stopped');
+  });
+
+  it('ignores a server_clear right after connecting (a replay), and acts on one later', async () => {
+    const { bus, clock, seen, lines, send } = await open();
+    await send('server_clear', {});
+    assert.ok(!seen.includes('server_clear'));
+    assert.ok(lines.some((l) => /^info odoo: server_clear \(notification \d+\) right after connecting: a replay of an old one, ignored$/.test(l)));
+    clock.advance(SERVER_CLEAR_GRACE_MS);
+    await send('server_clear', {});
+    assert.deepEqual(seen.filter((s) => s === 'server_clear'), ['server_clear']);
+    bus.end();
+  });
+
+  it('says why it did not use a message: another hub\'s, an unknown type, a malformed one, a bad server_url', async () => {
+    const { bus, seen, lines, send } = await open();
+    const other = sim.iot.channel.sendMessage({ iot_identifiers: ['someone-else'], session_id: 'x' }, 'restart_odoo').id;
+    await send('iot_action_v2', {});
+    await send('webrtc_offer', { offer: { type: 'offer', sdp: 'not sdp' } });
+    await send('server_update', { server_url: 'ftp://shop.example.com' });
+    await send('server_update', { server_url: 42 });
+    assert.deepEqual(seen, ['opened'], `nothing was handed over (notification ${other} was for another hub)`);
+    assert.ok(lines.includes('debug odoo: bus message iot_action_v2 ignored'));
+    assert.ok(lines.some((l) => /^warning odoo: bad webrtc_offer \(notification \d+\) ignored: webrtc_offer has no SDP offer$/.test(l)));
+    assert.ok(lines.includes('warning odoo: server_update with a server_url that is not an http(s) URL ignored'));
+    assert.ok(lines.includes('warning odoo: server_update without a usable server_url ignored'));
+    bus.end();
+  });
+});
