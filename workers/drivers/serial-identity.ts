@@ -1,5 +1,9 @@
 import { usbIdentifier } from '../../src/hub/devices.ts';
-import type { DriverContext } from '../device-manager.ts';
+
+/** What naming a port needs of the drivers' context (device-manager.ts `DriverContext`, which imports this file). */
+export interface PortOrdinals {
+  ordinal(transport: 'serial', vendorId: number | undefined, productId: number | undefined): number;
+}
 
 /**
  * Every serial driver (scale, scanner, display) looks at the same port in turn; the port's
@@ -7,7 +11,7 @@ import type { DriverContext } from '../device-manager.ts';
  */
 const identifiers = new WeakMap<SerialPort, string>();
 
-export function serialIdentifier(port: SerialPort, context: DriverContext): string {
+export function serialIdentifier(port: SerialPort, context: PortOrdinals): string {
   let identifier = identifiers.get(port);
   if (!identifier) {
     const { usbVendorId, usbProductId } = port.getInfo();
