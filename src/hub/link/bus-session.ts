@@ -1,13 +1,16 @@
 /**
  * The link's bus session (odoo-iot.md §4, §4.1): one bus client on the registered channel,
  * subscribed from the bus position the pairing keeps, and each notification for this hub turned
- * into one event (an action, an offer, restart, test_connection, server_clear, server_update,
- * remote_debug). What those events do is the coordinator's.
+ * into one event (an action, an offer, restart, server_clear, server_update) or the reply the
+ * box gives it (restart_odoo, test_connection, remote_debug). What the events do is the
+ * coordinator's.
  */
 import { BusClient, type BusState } from '../../odoo/iot/bus-client.ts';
 import {
   FrameError, isForHub, parseBusAction, parseWebrtcOffer, type IotAction, type Notification, type WebrtcOffer,
 } from '../../odoo/iot/messages.ts';
+import { ackMessage, remoteDebugAck, type ResultMessage } from '../../odoo/iot/results.ts';
+import { measureConnection } from '../../odoo/iot/connection-test.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from './clock.ts';
 
@@ -21,13 +24,14 @@ const NOT_FOR_BOXES = new Set(['bundle_changed', 'operation_confirmation', 'webr
 export interface BusSessionEvents {
   action(action: IotAction): Promise<void>;
   offer(offer: WebrtcOffer['offer']): void;
-  restart(sessionId: string): Promise<void>;
-  connectionTest(sessionId: string): Promise<void>;
+  /** The box's reply to a bus message, for Odoo. */
+  reply(message: ResultMessage): Promise<void>;
+  /** `restart_odoo`, once its reply is on its way. */
+  restart(): void;
   /** The database removed this hub. */
   serverClear(): Promise<void>;
   /** The database lives at this (checked) URL now. */
   serverUpdate(serverUrl: string): Promise<void>;
-  remoteDebug(): Promise<void>;
   /** Notifications up to `last` were handled. */
   last(last: number): void;
   /** The socket opened: the server is reachable again. */
@@ -45,6 +49,8 @@ export interface BusSessionDeps {
   WebSocket?: typeof WebSocket;
   /** Where the page lives (the socket URL is built from it); the worker's own origin unless given. */
   origin?: string;
+  /** The hub's own page, timed by test_connection as the LAN side; the worker's unless given. */
+  appUrl?: string;
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
   events: BusSessionEvents;
@@ -82,6 +88,7 @@ export class BusSession {
   private readonly log;
   private client: BusClient | null = null;
   private channel = '';
+  private dbName = '';
   /** When the bus last opened: it stays set while a closed socket's last frames are handled. */
   private openedAt = 0;
 
@@ -101,6 +108,7 @@ export class BusSession {
     if (this.client && this.channel === channel && this.client.state !== 'stopped') return;
     this.client?.stop();
     this.channel = channel;
+    this.dbName = dbName;
     const { events } = this.deps;
     this.client = new BusClient({
       channel,
@@ -154,9 +162,13 @@ export class BusSession {
         case 'webrtc_offer':
           return events.offer(parseWebrtcOffer(payload).offer);
         case 'restart_odoo':
-          return await events.restart(stringId(payload.session_id));
-        case 'test_connection':
-          return await events.connectionTest(stringId(payload.session_id));
+          await events.reply(ackMessage(identifier, stringId(payload.session_id)));
+          return events.restart();
+        case 'test_connection': {
+          const appUrl = this.deps.appUrl ?? new URL('./', self.location.href).href;
+          const result = await measureConnection({ fetch: this.deps.fetch, appUrl, dbName: this.dbName });
+          return await events.reply(ackMessage(identifier, stringId(payload.session_id), { device_identifier: null, result }));
+        }
         case 'server_clear':
           if (isServerClearReplay(this.openedAt, this.deps.clock.now())) {
             return this.log.info(`server_clear (notification ${id}) right after connecting: a replay of an old one, ignored`);
@@ -168,7 +180,7 @@ export class BusSession {
           return await events.serverUpdate(parsed.url);
         }
         case 'remote_debug':
-          await events.remoteDebug();
+          await events.reply(remoteDebugAck(identifier));
           return this.log.info('remote debugging was requested: this hub has no remote shell, answered enabled: false');
         default:
           this.log.debug(`bus message ${type} ignored`);

@@ -7,8 +7,6 @@
 import { proxyMarker } from 'comlink';
 import type { PairingRecord } from '../../store/schema.ts';
 import { RegistrationError } from '../../odoo/iot/registration.ts';
-import { ackMessage, remoteDebugAck } from '../../odoo/iot/results.ts';
-import { measureConnection } from '../../odoo/iot/connection-test.ts';
 import { sleep, systemClock, type Clock, type TimerId } from './clock.ts';
 import { candidateFromToken, Pairing } from './pairing.ts';
 import { Registration, registrationMessage } from './registration.ts';
@@ -68,20 +66,13 @@ export class IotLink {
       events: {
         action: async (action) => void (await this.queue.accept(action)),
         offer: (offer) => this.rtc.answerOffer(offer),
-        restart: async (sessionId) => {
-          await this.delivery.send(ackMessage(identifier(), sessionId));
-          void this.restart();
-        },
-        connectionTest: async (sessionId) => {
-          const result = await measureConnection({ fetch, appUrl: new URL('./', self.location.href).href, dbName: dbName() });
-          await this.delivery.send(ackMessage(identifier(), sessionId, { device_identifier: null, result }));
-        },
+        reply: (message) => this.delivery.send(message),
+        restart: () => void this.restart(),
         serverClear: async () => {
           await this.forget('the database removed this hub (server_clear)');
           this.pairing.askForCode();
         },
         serverUpdate: (serverUrl) => this.serverMoved(serverUrl),
-        remoteDebug: () => this.delivery.send(remoteDebugAck(identifier())),
         last: (last) => this.pairing.rememberLast(last),
         // The server is back: results waiting in the outbox can go.
         opened: () => this.delivery.kick(),
@@ -143,15 +134,11 @@ export class IotLink {
     const bus = this.bus.snapshot;
     return {
       paired: p !== null, serverUrl: p?.serverUrl ?? '', dbName: p?.dbName ?? '', pairedAt: p?.pairedAt ?? 0,
-      registration: this.registration.status,
-      serverNotice: this.pairing.serverNotice,
+      registration: this.registration.status, serverNotice: this.pairing.serverNotice,
       bus: { state: bus.state, detail: bus.detail, last: p?.lastBusId ?? 0, versionFetches: bus.versionFetches, openedAt: bus.openedAt },
-      pairingCode: this.pairing.codeState,
-      channels: this.rtc.count,
+      pairingCode: this.pairing.codeState, channels: this.rtc.count,
       outbox: { pending: this.delivery.pending, lastError: this.delivery.lastError },
-      jobs: this.queue.jobs(),
-      duplicatesDropped: this.queue.duplicatesDropped,
-      knownDevices: this.queue.knownDevices(),
+      jobs: this.queue.jobs(), duplicatesDropped: this.queue.duplicatesDropped, knownDevices: this.queue.knownDevices(),
     };
   }
 
@@ -180,10 +167,7 @@ export class IotLink {
     const parsed = candidateFromToken(text, this.clock.now());
     if (!parsed.ok) return { ok: false, message: parsed.message };
     const result = await this.pairWith(parsed.candidate);
-    if (result.ok && parsed.localhost) {
-      result.message += ' Note: the token names a localhost server, which a real IoT box refuses; fine for development only.';
-    }
-    return result;
+    return result.ok ? { ok: true, message: result.message + parsed.note } : result;
   }
 
   /**

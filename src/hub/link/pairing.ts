@@ -36,14 +36,16 @@ export interface PairingDeps {
   events: PairingEvents;
 }
 
-export type TokenCandidate = { ok: true; candidate: PairingRecord; localhost: boolean } | { ok: false; message: string };
+export type TokenCandidate = { ok: true; candidate: PairingRecord; note: string } | { ok: false; message: string };
 
-/** A pasted connection token as the pairing it would make, or why it cannot. */
+const LOCALHOST_NOTE = ' Note: the token names a localhost server, which a real IoT box refuses; fine for development only.';
+
+/** A pasted connection token as the pairing it would make (and what to add to "Connected"), or why it cannot. */
 export function candidateFromToken(text: string, now: number): TokenCandidate {
   try {
     const token = parseConnectionToken(text);
     return {
-      ok: true, localhost: token.localhost,
+      ok: true, note: token.localhost ? LOCALHOST_NOTE : '',
       candidate: {
         id: PAIRING_KEY, serverUrl: token.serverUrl, token: token.token, dbUuid: token.dbUuid, enterpriseCode: token.enterpriseCode,
         dbName: token.dbName, channel: '', lastBusId: 0, pairedAt: now,

@@ -36,7 +36,7 @@ describe('bus session: subscribe from last, dispatch above it in order, report i
     const events: BusSessionEvents = {
       action: async (action) => void actions.push(action),
       offer: () => assert.fail('no offer is sent'),
-      restart: refuse, connectionTest: refuse, serverClear: refuse, serverUpdate: refuse, remoteDebug: refuse,
+      reply: refuse, restart: () => assert.fail('no restart is sent'), serverClear: refuse, serverUpdate: refuse,
       last: (n) => {
         reported.push(n);
         last.value = n;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { startSimulator, type RunningSimulator } from '../../../server/simulator/index.ts';
 import { registerBox } from '../../unit/simulator/helpers.ts';
 import { BusSession, SERVER_CLEAR_GRACE_MS } from '../../../src/hub/link/bus-session.ts';
+import type { ResultMessage } from '../../../src/odoo/iot/results.ts';
 import { browserSocket, fetchAt, ManualClock, recordingLogger, until } from './support.ts';
 
 /** What each bus message for this hub becomes: one event, or a log line saying why it was not used. */
@@ -23,18 +24,19 @@ describe('bus session: one event per message for this hub', () => {
   async function open() {
     const clock = new ManualClock(Date.now());
     const seen: string[] = [];
+    const replies: ResultMessage[] = [];
     const { logger, lines } = recordingLogger();
     let last = sim.iot.store.highestId;
     const bus = new BusSession({
       logger, clock, identifier: () => BOX, last: () => last, fetch: fetchAt(() => sim.url), WebSocket: browserSocket(sim), origin: sim.url,
+      appUrl: `${sim.url}/`,
       events: {
         action: async (action) => void seen.push(`action ${action.action}`),
         offer: (offer) => void seen.push(`offer ${offer.sdp.slice(0, 3)}`),
-        restart: async (sessionId) => void seen.push(`restart ${sessionId}`),
-        connectionTest: async (sessionId) => void seen.push(`test_connection ${sessionId}`),
+        reply: async (message) => void replies.push(message),
+        restart: () => void seen.push('restart'),
         serverClear: async () => void seen.push('server_clear'),
         serverUpdate: async (url) => void seen.push(`server_update ${url}`),
-        remoteDebug: async () => void seen.push('remote_debug'),
         last: (n) => (last = n),
         opened: () => void seen.push('opened'),
         changed: () => undefined,
@@ -47,18 +49,22 @@ describe('bus session: one event per message for this hub', () => {
       const id = sim.iot.channel.sendMessage({ iot_identifiers: [BOX], iot_identifier: BOX, ...fields }, type).id;
       return until(() => last >= id, `${type} to be handled`);
     };
-    return { bus, clock, seen, lines, send };
+    return { bus, clock, seen, replies, lines, send };
   }
 
-  it('turns each box message into its event, in order', async () => {
-    const { bus, seen, send } = await open();
+  it('turns each box message into its event or the box\'s reply, in order', async () => {
+    const { bus, seen, replies, send } = await open();
     sim.iot.channel.sendAction({ box: BOX, device: 'usb_04b8:0e28', data: { action: 'cashbox', action_unique_id: 'e1' } });
     await send('restart_odoo', { session_id: 'r-1' });
     await send('test_connection', { session_id: 't-1' });
     await send('webrtc_offer', { offer: { type: 'offer', sdp: 'v=0\r\n' } });
     await send('server_update', { server_url: 'https://shop.example.com/' });
     await send('remote_debug', {});
-    assert.deepEqual(seen, ['opened', 'action cashbox', 'restart r-1', 'test_connection t-1', 'offer v=0', 'server_update https://shop.example.com', 'remote_debug']);
+    assert.deepEqual(seen, ['opened', 'action cashbox', 'restart', 'offer v=0', 'server_update https://shop.example.com']);
+    assert.deepEqual(replies.map((r) => [r.session_id, r.device_identifier, r.status]), [['r-1', BOX, 'success'], ['t-1', null, 'success'], [0, null, 'success']]);
+    assert.deepEqual(Object.keys(replies[1].result as object).sort(), ['lan_quality', 'wan_quality']);
+    assert.notEqual((replies[1].result as { lan_quality: string }).lan_quality, 'unreachable', 'the hub\'s own page answered');
+    assert.deepEqual(replies[2].result, { enabled: false });
     assert.equal(bus.snapshot.openedAt > 0, true);
     bus.end();
     assert.equal(bus.snapshot.state, 'stopped');

@@ -39,6 +39,7 @@ describe('pairing (link part)', () => {
       id: 'current', serverUrl: '', token, dbUuid: sim.iot.identity.dbUuid, enterpriseCode: sim.iot.identity.enterpriseCode,
       dbName: sim.iot.identity.dbName, channel: '', lastBusId: 0, pairedAt: 42,
     });
+    assert.match(parsed.ok ? parsed.note : '', /^ Note: the token names a localhost server/, 'the simulator is on 127.0.0.1');
     const bad = candidateFromToken('not a token', 42);
     assert.equal(bad.ok, false);
     assert.ok(!bad.ok && bad.message.length > 0);
