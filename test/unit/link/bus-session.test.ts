@@ -2,12 +2,18 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimulator, type RunningSimulator } from '../../../server/simulator/index.ts';
 import { registerBox } from '../../unit/simulator/helpers.ts';
-import { BusSession, SERVER_CLEAR_GRACE_MS } from '../../../src/hub/link/bus-session.ts';
+import { BusSession, SERVER_CLEAR_GRACE_MS, type BusSessionEvents } from '../../../src/hub/link/bus-session.ts';
+import { systemClock } from '../../../src/hub/link/clock.ts';
+import type { IotAction } from '../../../src/odoo/iot/messages.ts';
 import type { ResultMessage } from '../../../src/odoo/iot/results.ts';
 import { browserSocket, fetchAt, ManualClock, recordingLogger, until } from './support.ts';
 
-/** What each bus message for this hub becomes: one event, or a log line saying why it was not used. */
-describe('bus session: one event per message for this hub', () => {
+/**
+ * The bus session alone, on the simulator's bus: it subscribes from the bus position (`last`)
+ * it is given, hands over only what lies above it, in order, and reports how far it got; each
+ * message for this hub becomes one event or the box's reply, or a log line saying why not.
+ */
+describe('bus session (link part)', () => {
   let sim: RunningSimulator;
   let channel: string;
   const BOX = 'bss-00000000001';
@@ -19,6 +25,68 @@ describe('bus session: one event per message for this hub', () => {
   after(() => {
     for (const session of sessions) session.end();
     return sim.close();
+  });
+
+  function session(last: { value: number }) {
+    const actions: IotAction[] = [];
+    const reported: number[] = [];
+    const { logger, lines } = recordingLogger();
+    const refuse = async () => assert.fail('not sent in this test');
+    const events: BusSessionEvents = {
+      action: async (action) => void actions.push(action),
+      offer: () => assert.fail('no offer is sent'),
+      reply: refuse, restart: () => assert.fail('no restart is sent'), serverClear: refuse, serverUpdate: refuse,
+      last: (n) => {
+        reported.push(n);
+        last.value = n;
+      },
+      opened: () => undefined,
+      changed: () => undefined,
+    };
+    const bus = new BusSession({
+      logger, clock: systemClock, identifier: () => BOX, last: () => last.value,
+      fetch: fetchAt(() => sim.url), WebSocket: browserSocket(sim), origin: sim.url, reconnectMinMs: 20, reconnectMaxMs: 50, events,
+    });
+    sessions.push(bus);
+    return { bus, actions, reported, lines };
+  }
+
+  const send = (id: string) => sim.iot.channel.sendAction({ box: BOX, device: 'usb_04b8:0e28', data: { action: 'cashbox', action_unique_id: id } }).notification.id;
+
+  it('hands over only the notifications above last, in order, and reports the highest', async () => {
+    const first = send('a1');
+    const second = send('a2');
+    const third = send('a3');
+    const last = { value: first };
+    const { bus, actions, reported } = session(last);
+    bus.start(channel, sim.iot.identity.dbName);
+    await until(() => actions.length === 2, 'the two notifications above last');
+    assert.deepEqual(actions.map((a) => a.actionUniqueId), ['a2', 'a3']);
+    assert.equal(reported.at(-1), third);
+    assert.ok(reported.every((n) => n > first && n <= third));
+    assert.ok(second < third);
+
+    const fourth = send('a4');
+    await until(() => last.value === fourth, 'the live notification');
+    assert.deepEqual(actions.map((a) => a.actionUniqueId), ['a2', 'a3', 'a4']);
+    bus.end();
+  });
+
+  it('after the bus restarts, resubscribes from the reported last: what was missed arrives once, nothing twice', async () => {
+    const last = { value: sim.iot.store.highestId };
+    const { bus, actions } = session(last);
+    bus.start(channel, sim.iot.identity.dbName);
+    await until(() => bus.snapshot.state === 'open', 'the bus to open');
+    const before = send('b1');
+    await until(() => last.value === before, 'b1');
+    const restarting = sim.iot.faults.restartBus({ downMs: 100 });
+    await until(() => bus.snapshot.state !== 'open', 'the bus to drop');
+    const missed = send('b2');
+    await restarting;
+    await until(() => last.value === missed, 'the missed notification after the restart');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(actions.map((a) => a.actionUniqueId), ['b1', 'b2']);
+    bus.end();
   });
 
   async function open() {
