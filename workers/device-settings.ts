@@ -1,17 +1,12 @@
-import { SERIAL_PROTOCOLS } from './drivers/serial-identity.ts';
-import { KEYBOARD_LAYOUTS } from './drivers/scanner/scan-outcome.ts';
+import {
+  BAUD_RATES, DATA_BITS, IMAGE_MODES, KEYBOARD_LAYOUTS, ODOO_SERIES, PAPER_WIDTHS_MM, PARITIES, SERIAL_PROTOCOLS, STOP_BITS,
+} from '../src/hub/device-vocabulary.ts';
 import { CAMERA_FORMATS } from './drivers/camera/barcode-decoder.ts';
 import { HOLD_MINUTES_MAX, HOLD_SETTING } from '../src/hub/queue-policy.ts';
 
 export type DeviceSettings = Record<string, string | number | boolean>;
 
-/** Line speeds serial POS devices use. */
-export const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
 const MAX_NAME_LENGTH = 64;
-/** Receipt paper widths the printer driver knows (58 mm = 384 dots, 80 mm = 576 dots at 203 dpi). */
-export const PAPER_WIDTHS_MM = [58, 80] as const;
-/** `raster` (GS v 0) or `column` (ESC *, for impact printers such as the TM-U220). */
-export const IMAGE_MODES = ['raster', 'column'] as const;
 /** A BCP 47 language tag as short as the status ticket needs: `fr`, `nl-BE`. */
 const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Z]{2})?$/;
 
@@ -43,19 +38,19 @@ export function cleanDeviceSettings(input: unknown): DeviceSettings {
         out.baudRate = oneOf(key, Number(raw), BAUD_RATES);
         break;
       case 'dataBits':
-        out.dataBits = oneOf(key, Number(raw), [7, 8] as const);
+        out.dataBits = oneOf(key, Number(raw), DATA_BITS);
         break;
       case 'stopBits':
-        out.stopBits = oneOf(key, Number(raw), [1, 2] as const);
+        out.stopBits = oneOf(key, Number(raw), STOP_BITS);
         break;
       case 'parity':
-        out.parity = oneOf(key, raw, ['none', 'even', 'odd'] as const);
+        out.parity = oneOf(key, raw, PARITIES);
         break;
       case 'layout':
         out.layout = oneOf(key, raw, KEYBOARD_LAYOUTS);
         break;
       case 'odooSerie':
-        out.odooSerie = oneOf(key, Number(raw), [18, 19] as const);
+        out.odooSerie = oneOf(key, Number(raw), ODOO_SERIES);
         break;
       case 'formats': {
         const formats = String(raw).split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);

@@ -5,7 +5,7 @@
  */
 import { proxyMarker } from 'comlink';
 import type { GrantedDeviceInfo } from '../src/hub/devices.ts';
-import type { LinkSnapshot } from '../src/hub/iot-link.ts';
+import type { LinkSnapshot } from '../src/hub/link/contract.ts';
 import type { ProtocolWatch } from '../src/hub/troubleshooting/protocol-watch.ts';
 import {
   runChecks, type CheckResult, type DatabaseProbe, type DeviceFailure, type Evidence, type ServerProbe, type WindowFacts,

@@ -1,5 +1,5 @@
 import { SimulatorHttp } from './http-app.ts';
-import { IotSimulator, type IotSimulatorOptions } from './iot/index.ts';
+import { installIotSimulator, IotSimulator, type IotSimulatorOptions } from './iot/index.ts';
 import { bindIotModels } from './iot/registry-binding.ts';
 import { pageRoutes, POS_PAGE_PATH, IOT_APP_PATH } from './pages/routes.ts';
 import { createRpcState, installRpc, type RpcState, type SimulatorUser } from './rpc/index.ts';
@@ -44,7 +44,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   });
   rpc.sessionInfoExtra = () => ({ websocket_worker_version: iot.identity.workerVersion });
   bindIotModels(iot, rpc.registry);
-  iot.install(http, () => installRpc(http, rpc));
+  installIotSimulator(iot, http, () => installRpc(http, rpc));
   http.route(pageRoutes(iot));
   const url = await http.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   iot.publicUrl = options.publicUrl ?? url;

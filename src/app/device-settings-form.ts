@@ -1,13 +1,14 @@
 import { LitElement, html, css } from 'lit';
 import type { HubRef, HubSnapshot } from './hub-api.ts';
-import { SERIAL_PROTOCOLS } from '../../workers/drivers/serial-identity.ts';
-import { KEYBOARD_LAYOUTS } from '../../workers/drivers/scanner/scan-outcome.ts';
-import { BAUD_RATES, IMAGE_MODES, PAPER_WIDTHS_MM } from '../../workers/device-settings.ts';
+import {
+  BAUD_RATES, DATA_BITS, IMAGE_MODES, KEYBOARD_LAYOUTS, ODOO_SERIES, PAPER_WIDTHS_MM, PARITIES, SERIAL_PROTOCOLS, STOP_BITS, type SerialProtocolChoice,
+} from '../hub/device-vocabulary.ts';
+import { DEFAULT_HOLD_MS, HOLD_MINUTES_MAX } from '../hub/queue-policy.ts';
 
 type Description = HubSnapshot['devices'][number];
 type Settings = Record<string, string | number | boolean>;
 
-const PROTOCOL_LABELS: Record<(typeof SERIAL_PROTOCOLS)[number], string> = {
+const PROTOCOL_LABELS: Record<SerialProtocolChoice, string> = {
   auto: 'Detect (Toledo, then Adam)', toledo_8217: 'Mettler-Toledo 8217 scale', adam: 'Adam Equipment scale',
   serial_scanner: 'Barcode scanner', pole_display: 'Customer pole display (Epson DM-D)',
   escpos: 'ESC/POS receipt printer', star: 'Star receipt printer', zpl: 'ZPL label printer', none: 'Nothing (leave the port alone)',
@@ -75,7 +76,7 @@ export class DeviceSettingsForm extends LitElement {
         ${d.type === 'camera' ? html`<label for="formats">Barcode formats</label>
           <input id="formats" name="formats" .value=${String(this.settings.formats ?? '')} placeholder="ean13,ean8,upca,code128,qrcode">` : ''}
         ${d.type === 'scale' || d.type === 'scanner' || d.type === 'camera'
-          ? this.select('odooSerie', 'Odoo version', ['', '18', '19'], (v) => (v ? `${v}.0` : 'As the paired database')) : ''}
+          ? this.select('odooSerie', 'Odoo version', ['', ...ODOO_SERIES.map(String)], (v) => (v ? `${v}.0` : 'As the paired database')) : ''}
         <span></span><span><button type="submit">Save</button></span>
       </form>` : ''}
       ${this.message ? html`<div class=${this.message.ok ? 'ok' : 'bad'} data-test="device-settings-message">${this.message.text}</div>` : ''}`;
@@ -88,16 +89,16 @@ export class DeviceSettingsForm extends LitElement {
       ${this.select('imageMode', 'Receipt images', ['', ...IMAGE_MODES], (v) => ({ '': 'Detect from the model', raster: 'Raster (GS v 0)', column: 'Column mode (ESC *, impact printers)' })[v] ?? v)}
       <label for="language">Status ticket language</label><input id="language" name="language" .value=${String(this.settings.language ?? '')} placeholder="en">
       <label for="holdMinutes">Hold jobs while away (minutes)</label>
-      <input id="holdMinutes" name="holdMinutes" type="number" min="0" max="1440" step="1" .value=${String(this.settings.holdMinutes ?? '')} placeholder="10">`;
+      <input id="holdMinutes" name="holdMinutes" type="number" min="0" max=${HOLD_MINUTES_MAX} step="1" .value=${String(this.settings.holdMinutes ?? '')} placeholder=${DEFAULT_HOLD_MS / 60_000}>`;
   }
 
   private serialFields() {
     return html`
-      ${this.select('protocol', 'Protocol', SERIAL_PROTOCOLS, (v) => PROTOCOL_LABELS[v as keyof typeof PROTOCOL_LABELS])}
+      ${this.select('protocol', 'Protocol', SERIAL_PROTOCOLS, (v) => PROTOCOL_LABELS[v as SerialProtocolChoice])}
       ${this.select('baudRate', 'Baud rate', ['', ...BAUD_RATES.map(String)], (v) => v || "The protocol's")}
-      ${this.select('dataBits', 'Data bits', ['', '7', '8'], (v) => v || "The protocol's")}
-      ${this.select('parity', 'Parity', ['', 'none', 'even', 'odd'], (v) => v || "The protocol's")}
-      ${this.select('stopBits', 'Stop bits', ['', '1', '2'], (v) => v || "The protocol's")}`;
+      ${this.select('dataBits', 'Data bits', ['', ...DATA_BITS.map(String)], (v) => v || "The protocol's")}
+      ${this.select('parity', 'Parity', ['', ...PARITIES], (v) => v || "The protocol's")}
+      ${this.select('stopBits', 'Stop bits', ['', ...STOP_BITS.map(String)], (v) => v || "The protocol's")}`;
   }
 
   private select(name: string, label: string, values: readonly string[], text: (value: string) => string) {

@@ -1,7 +1,7 @@
 import { LitElement, html, css, nothing } from 'lit';
 import { sectionStyles } from './styles.ts';
 import type { HubRef, HubSnapshot } from './hub-api.ts';
-import type { KnownDevice, LinkJob } from '../hub/iot-link.ts';
+import type { KnownDevice, LinkJob } from '../hub/link/job-queue.ts';
 
 type Group = 'pending' | 'held' | 'failed' | 'done';
 

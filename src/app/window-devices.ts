@@ -1,9 +1,13 @@
 import * as Comlink from 'comlink';
-import type { HubApi } from './hub-api.ts';
-import type { LocalDevicesHost } from '../../workers/local-devices.ts';
+import type { LocalDevices, LocalDevicesHost } from '../../workers/local-devices.ts';
 import { CameraCapture } from './camera-capture.ts';
 import { DisplayWindow } from './display-window.ts';
 import { KeyboardScanner } from './keyboard-scanner.ts';
+
+/** What this needs of the worker's hub (hub-api.ts `HubApi`, which imports this file): its local devices. */
+export interface WorkerLocalDevices {
+  readonly local: Comlink.Remote<LocalDevices>;
+}
 
 /**
  * The hub window's half of the hub's own devices: what only a window can do (key events, the
@@ -14,7 +18,7 @@ export class WindowDevices implements LocalDevicesHost {
   readonly camera: CameraCapture;
   private readonly keyboard: KeyboardScanner;
 
-  constructor(private readonly api: HubApi, target: EventTarget = window) {
+  constructor(private readonly api: WorkerLocalDevices, target: EventTarget = window) {
     this.camera = new CameraCapture((frame) => api.local.cameraFrame(Comlink.transfer(frame, [frame])));
     this.keyboard = new KeyboardScanner(target, (text) => void api.local.keyboardScan(text));
   }

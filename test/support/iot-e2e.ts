@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './chrome-session.ts';
 import { startSimulator, type RunningSimulator } from '../../server/simulator/index.ts';
 import { startHubServer, type RunningServer } from './hub-server.ts';
-import type { LinkSnapshot } from '../../src/hub/iot-link.ts';
+import type { LinkSnapshot } from '../../src/hub/link/contract.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -1,5 +1,10 @@
 import { usbIdentifier } from '../../src/hub/devices.ts';
-import type { DriverContext } from '../device-manager.ts';
+import { SERIAL_PROTOCOLS, type SerialProtocolChoice } from '../../src/hub/device-vocabulary.ts';
+
+/** What naming a port needs of the drivers' context (device-manager.ts `DriverContext`, which imports this file). */
+export interface PortOrdinals {
+  ordinal(transport: 'serial', vendorId: number | undefined, productId: number | undefined): number;
+}
 
 /**
  * Every serial driver (scale, scanner, display) looks at the same port in turn; the port's
@@ -7,7 +12,7 @@ import type { DriverContext } from '../device-manager.ts';
  */
 const identifiers = new WeakMap<SerialPort, string>();
 
-export function serialIdentifier(port: SerialPort, context: DriverContext): string {
+export function serialIdentifier(port: SerialPort, context: PortOrdinals): string {
   let identifier = identifiers.get(port);
   if (!identifier) {
     const { usbVendorId, usbProductId } = port.getInfo();
@@ -24,9 +29,6 @@ export function serialIdentifier(port: SerialPort, context: DriverContext): stri
  * let the scale drivers probe it. Scanners and pole displays cannot be detected (they never
  * answer), so they need the setting.
  */
-/** What a serial port can be set to; the printer protocols make the serial printer driver claim it. */
-export const SERIAL_PROTOCOLS = ['auto', 'toledo_8217', 'adam', 'serial_scanner', 'pole_display', 'escpos', 'star', 'zpl', 'none'] as const;
-export type SerialProtocolChoice = (typeof SERIAL_PROTOCOLS)[number];
 
 export function serialProtocolChoice(settings: Record<string, unknown>): SerialProtocolChoice {
   const chosen = settings.protocol;

@@ -1,6 +1,5 @@
 import type http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import type { SimulatorHttp } from '../http-app.ts';
 import { BusStore } from './bus-store.ts';
 import { BusWebsocket, type BusSocketInfo } from './bus-websocket.ts';
 import { IOT_CHANNEL_PREFIX, PAIRING_CODE_TTL_MS, TOKEN_TTL_MS } from './constants.ts';
@@ -11,9 +10,6 @@ import { PairingProxy } from './pairing-proxy.ts';
 import { IotRecords, type Registration } from './records.ts';
 import { SessionStore } from './sessions.ts';
 import { formatConnectionToken, TokenStore, type TokenCheck, type TokenGeneration } from './tokens.ts';
-import { boxRoutes } from './box-routes.ts';
-import { webRoutes } from './web-routes.ts';
-import { ormRoutes } from './orm-routes.ts';
 
 export interface IotSimulatorOptions extends IdentityOptions {
   /** Connection-token lifetime (default 15 min, odoo-iot.md §2.1). */
@@ -76,20 +72,6 @@ export class IotSimulator {
       onClose: (info) => this.markConnected(info, false),
     });
     this.channel = new IotChannel(`${IOT_CHANNEL_PREFIX}${randomBytes(16).toString('hex')}`, this.store, this.bus, this.identity, this.records);
-  }
-
-  /**
-   * Adds the IoT routes (box routes, iot.* ORM calls, /web/login, pairing proxy) and the bus
-   * upgrade. `between` installs another part's routes after the iot.* ORM calls (which must win
-   * over a generic call_kw) and before the rest.
-   */
-  install(http: SimulatorHttp, between?: () => void): void {
-    http.route(ormRoutes(this));
-    between?.();
-    http.route(boxRoutes(this));
-    http.route(webRoutes(this));
-    http.route(this.pairingProxy.route());
-    http.upgrade(this.bus.upgrade);
   }
 
   /** The database a request reaches: session cookie, then X-Odoo-Database, then the only database. */

@@ -1,15 +1,16 @@
 /**
  * What the IoT link received and could not use: message types it has no handler for and
  * messages refused as malformed. After an Odoo upgrade these are the first sign that the
- * protocol changed. The link already says so in its log (bus-client.ts, iot-link.ts); this
- * watches the log lines as they are written, so the link needs no second reporting path.
+ * protocol changed. The link already says so in its log (bus-client.ts, link/bus-session.ts,
+ * link/rtc-channels.ts); this watches the log lines as they are written, so the link needs no
+ * second reporting path.
  */
 import type { Logger } from '../logger.ts';
 
 const MAX_TYPES_KEPT = 32;
 const MAX_REASON_CHARS = 200;
 
-/** The log lines of bus-client.ts and iot-link.ts that mean "received but not usable". */
+/** The log lines of bus-client.ts and the link's bus session and WebRTC channels that mean "received but not usable". */
 const BAD_LINES: ReadonlyArray<[RegExp, (m: RegExpExecArray) => string]> = [
   [/^bad bus frame ignored: (.*)$/s, (m) => `bus frame: ${m[1]}`],
   [/^bad WebRTC message ignored: (.*)$/s, (m) => `WebRTC message: ${m[1]}`],

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { deleteDB } from 'idb';
 import { HubService } from '../../../workers/hub-service.ts';
-import { IotLink, type LinkIdentity } from '../../../src/hub/iot-link.ts';
+import { IotLink } from '../../../src/hub/link/coordinator.ts';
+import type { LinkIdentity } from '../../../src/hub/link/contract.ts';
 import { openHubDb } from '../../../src/store/db.ts';
 import { Activity } from '../../../src/hub/activity.ts';
 import { Logger } from '../../../src/hub/logger.ts';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ackMessage, channelAck, remoteDebugAck } from '../../../src/odoo/iot/results.ts';
-import { isServerClearReplay, SERVER_CLEAR_GRACE_MS } from '../../../src/hub/iot-link.ts';
+import { isServerClearReplay, SERVER_CLEAR_GRACE_MS } from '../../../src/hub/link/bus-session.ts';
 import { checkPairingProxyUrl } from '../../../src/odoo/iot/pairing-proxy-url.ts';
 
 const HUB = '3f9a00112233aabb';

@@ -6,7 +6,7 @@ import {
 } from '../../../src/odoo/iot/messages.ts';
 import { ChunkAssembler, ChunkError } from '../../../src/rtc/chunks.ts';
 import { ECHO_FIELD_MAX_CHARS, ECHO_MAX_CHARS, resultMessage } from '../../../src/odoo/iot/results.ts';
-import { channelText, CHANNEL_MESSAGE_MAX } from '../../../src/hub/iot-link.ts';
+import { channelText, CHANNEL_MESSAGE_MAX } from '../../../src/hub/link/rtc-channels.ts';
 
 const HUB = '3f9a00112233aabb';
 

@@ -186,7 +186,7 @@ describe('protocol watch', () => {
 
   it('the link still writes those lines (a rename here would blind the check)', () => {
     const bus = readFileSync(new URL('../../../src/odoo/iot/bus-client.ts', import.meta.url), 'utf8');
-    const link = readFileSync(new URL('../../../src/hub/iot-link.ts', import.meta.url), 'utf8');
+    const link = ['bus-session.ts', 'rtc-channels.ts'].map((file) => readFileSync(new URL(`../../../src/hub/link/${file}`, import.meta.url), 'utf8')).join('\n');
     assert.ok(bus.includes('`bad bus frame ignored: ${'));
     assert.ok(link.includes('`bus message ${type} ignored`'));
     assert.ok(link.includes('`bad ${type} (notification ${id}) ignored: ${'));

@@ -6,9 +6,6 @@ export function scanOutcome(serie: OdooSerie, text: string): ActionOutcome {
   return serie === 18 ? { status: 'success', result: text, fields: { value: text } } : { status: 'success', result: text };
 }
 
-/** Keyboard layouts the hub can translate key events with (the box's `update_layout`). */
-export const KEYBOARD_LAYOUTS = ['us', 'fr', 'be', 'de', 'ch', 'es', 'it', 'uk'] as const;
-
 export interface ScannerSettings {
   layout: string;
   variant: string;
