@@ -5,12 +5,18 @@
  * `_get_next_polling_interval`: 14 + 1.01^n seconds).
  */
 import { describeError, type ScopedLogger } from '../../hub/logger.ts';
+import { backoffDelay } from '../../hub/backoff.ts';
 import { isObject } from './messages.ts';
 
 export const CONNECT_BOX_PATH = '/odoo-enterprise/iot/connect-box';
 /** The seed document: the code is shown for up to 5 minutes after start. */
 export const CODE_SHOWN_MS = 5 * 60_000;
 export const EXPIRED_MESSAGE = 'expired - restart the hub or ask for a new code';
+/**
+ * While the proxy cannot be reached (no internet), polls back off like the hub's other
+ * reconnects, up to this; the box's own spacing is the floor.
+ */
+export const PROXY_RETRY_MAX_MS = 5 * 60_000;
 const MAX_CODE_LENGTH = 64;
 
 export function boxPollDelayMs(n: number): number {
@@ -40,6 +46,8 @@ export interface PairingCodeOptions {
   fetch?: typeof fetch;
   pollDelayMs?(n: number): number;
   shownMs?: number;
+  /** Jitter of the backoff (Math.random unless a test seeds it). */
+  random?(): number;
 }
 
 /** The pairing proxy's answer could not be used; the message says why. */
@@ -80,6 +88,8 @@ export class PairingCodeFlow {
   private code: string | false = false;
   private uuid: string | false = false;
   private polls = -1;
+  /** Proxy calls failed in a row: the backoff's attempt, and one warning per outage. */
+  private failures = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running = false;
   private until = 0;
@@ -87,14 +97,18 @@ export class PairingCodeFlow {
 
   constructor(private readonly options: PairingCodeOptions) {}
 
-  /** Starts (or restarts, with a new code) the 5 minutes of showing a code. */
+  /**
+   * Starts (or restarts, with a new code) asking for a code; once one is shown, the 5 minutes of
+   * showing it. Asking has no end: a hub started offline shows its code when the proxy answers.
+   */
   start(): void {
     this.stop();
     this.running = true;
     this.code = false;
     this.uuid = false;
     this.polls = -1;
-    this.until = Date.now() + (this.options.shownMs ?? CODE_SHOWN_MS);
+    this.failures = 0;
+    this.until = 0;
     this.set({ state: 'requesting', problem: '' });
     void this.tick();
   }
@@ -109,10 +123,12 @@ export class PairingCodeFlow {
   private async tick(): Promise<void> {
     this.timer = null;
     if (!this.running) return;
-    if (Date.now() >= this.until) return this.expire('the 5 minutes to enter the code are over');
+    if (this.until && Date.now() >= this.until) return this.expire('the 5 minutes to enter the code are over');
     try {
       const answer = await this.callProxy();
       if (!this.running) return;
+      if (this.failures) this.options.log.info(`the pairing proxy answers again (after ${this.failures} failed attempt(s))`);
+      this.failures = 0;
       if (answer === 'expired') return this.expire('the pairing proxy says the code expired');
       if ('url' in answer) {
         this.running = false;
@@ -122,6 +138,7 @@ export class PairingCodeFlow {
         return;
       }
       if (answer.code && answer.code !== this.code) {
+        if (!this.code) this.until = Date.now() + (this.options.shownMs ?? CODE_SHOWN_MS);
         this.code = answer.code;
         this.uuid = answer.uuid;
         this.options.log.info('pairing code received from the pairing proxy');
@@ -132,10 +149,14 @@ export class PairingCodeFlow {
     } catch (error) {
       if (!this.running) return;
       if (!this.code) this.set({ state: 'requesting', problem: describeError(error).replace(/^\w*Error: /, '') });
-      this.options.log.warning(`pairing proxy: ${describeError(error)}`);
+      // One warning an outage; the retries that follow only at debug level.
+      if (++this.failures === 1) this.options.log.warning(`pairing proxy: ${describeError(error)}; asking again with a growing delay`);
+      else this.options.log.debug(`pairing proxy (attempt ${this.failures}): ${describeError(error)}`);
     }
-    const delay = (this.options.pollDelayMs ?? boxPollDelayMs)(++this.polls);
-    this.timer = setTimeout(() => void this.tick(), Math.max(0, Math.min(delay, this.until - Date.now())));
+    const spacing = (this.options.pollDelayMs ?? boxPollDelayMs)(++this.polls);
+    const delay = this.failures === 0 ? spacing
+      : Math.max(spacing, backoffDelay(this.failures - 1, { minMs: 2 * spacing, maxMs: PROXY_RETRY_MAX_MS }, this.options.random));
+    this.timer = setTimeout(() => void this.tick(), Math.max(0, this.until ? Math.min(delay, this.until - Date.now()) : delay));
   }
 
   private async callProxy(): Promise<'expired' | PairingResult | { code: string | false; uuid: string | false }> {
