@@ -35,7 +35,7 @@ test('with the pairing proxy unreachable the hub asks less and less often, warns
 
   online = true;
   const before = Date.now();
-  while (flow.state.state !== 'showing') await new Promise((r) => setTimeout(r, 5));
+  while ((flow.state as PairingCodeState).state !== 'showing') await new Promise((r) => setTimeout(r, 5));
   assert.equal(lines.filter((l) => /answers again \(after \d+ failed attempt/.test(l.message)).length, 1);
   const shown = flow.state as { code: string; until: number };
   assert.equal(shown.code, 'ABC123');
