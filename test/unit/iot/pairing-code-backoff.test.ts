@@ -37,7 +37,7 @@ test('with the pairing proxy unreachable the hub asks less and less often, warns
   const before = Date.now();
   while ((flow.state as PairingCodeState).state !== 'showing') await new Promise((r) => setTimeout(r, 5));
   assert.equal(lines.filter((l) => /answers again \(after \d+ failed attempt/.test(l.message)).length, 1);
-  const shown = flow.state as { code: string; until: number };
+  const shown = flow.state as PairingCodeState as { code: string; until: number };
   assert.equal(shown.code, 'ABC123');
   assert.ok(shown.until >= before + 60_000 - 5, 'the 5 minutes (here 60 s) count from when the code is shown');
   flow.stop();
