@@ -1,3 +1,5 @@
+import type { BreakdownRecorder } from './breakdown.ts';
+
 /**
  * The contract between the hub and its device drivers. Types and connections are the value
  * sets the server accepts in `/iot/setup` (shared/protocol/odoo-iot.md §3): anything else is
@@ -30,6 +32,8 @@ export interface ActionRequest {
   actionUniqueId: string | null;
   /** Long jobs report how far they got (a printer: bytes the transport took of the whole stream). */
   onProgress?(done: number, total: number): void;
+  /** Where the device notes its steps' time (a printer: conversion, first and last byte) for the job's breakdown. */
+  timings?: BreakdownRecorder;
 }
 
 /** What a driver answers; the router turns it into the result Odoo expects (odoo-iot.md §5, §7). */

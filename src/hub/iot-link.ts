@@ -21,6 +21,7 @@ import {
 } from '../odoo/iot/messages.ts';
 import { ackMessage, channelAck, remoteDebugAck, PRINTER_STATUS_PATH, SEND_WEBSOCKET_PATH, WEBRTC_ANSWER_PATH, type ResultMessage } from '../odoo/iot/results.ts';
 import { measureConnection } from '../odoo/iot/connection-test.ts';
+import { wallClock, type ActionArrival, type JobBreakdown } from './breakdown.ts';
 
 /**
  * The hub's link with its Odoo database: pairing (token or code), registration, the bus, the
@@ -36,8 +37,8 @@ export interface LinkIdentity {
 export interface WindowHost {
   /** Answers an offer (non-trickle) and returns the complete answer. */
   answerOffer(offer: { type: 'offer'; sdp: string }): Promise<{ type: string; sdp: string }>;
-  /** Sends text on one channel, or on every open channel when `channelId` is null. */
-  send(channelId: string | null, text: string): void;
+  /** Sends text on one channel, or on every open channel when `channelId` is null; returns when it left (wall-clock ms), if it did. */
+  send(channelId: string | null, text: string): number | null | void;
   reload(): void;
 }
 
@@ -94,6 +95,8 @@ export interface LinkJob {
   /** Print jobs can be sent again (Retry, Reprint) while their data is kept. */
   repeatable: boolean;
   repeatOf?: string;
+  /** Where the job's time went (src/hub/breakdown.ts). */
+  breakdown?: JobBreakdown;
 }
 
 /** A device the hub has driven, with how long its print jobs wait when it is away. */
@@ -364,8 +367,8 @@ export class IotLink {
     this.changed();
   }
 
-  /** A text message from a WebRTC `iot` channel, already reassembled by the window. */
-  async channelMessage(channelId: string, text: string): Promise<void> {
+  /** A text message from a WebRTC `iot` channel, already reassembled by the window (`arrival`: when its chunks came). */
+  async channelMessage(channelId: string, text: string, arrival?: ActionArrival): Promise<void> {
     let message;
     try {
       message = parseChannelMessage(text);
@@ -375,7 +378,7 @@ export class IotLink {
     }
     const identifier = this.deps.identity().identifier;
     if (message.kind === 'iot_action') {
-      await this.router.accept(message.action);
+      await this.router.accept(arrival ? { ...message.action, arrival } : message.action);
       return;
     }
     this.host?.send(channelId, JSON.stringify(channelAck(identifier, message.sessionId)));
@@ -573,14 +576,14 @@ export class IotLink {
     }, LAST_ID_SAVE_MS);
   }
 
-  private async onNotification({ id, type, payload }: Notification): Promise<void> {
+  private async onNotification({ id, type, payload, receivedAt }: Notification): Promise<void> {
     const identifier = this.deps.identity().identifier;
     if (type === 'bundle_changed' || type === 'operation_confirmation' || type === 'webrtc_answer') return;
     if (!isForHub(payload, identifier)) return;
     try {
       switch (type) {
         case 'iot_action':
-          await this.router.accept(parseBusAction(payload));
+          await this.router.accept({ ...parseBusAction(payload), arrival: { receivedAt: receivedAt ?? wallClock(), completeAt: wallClock() } });
           return;
         case 'webrtc_offer':
           this.answerOffer(parseWebrtcOffer(payload).offer);
@@ -633,16 +636,16 @@ export class IotLink {
     });
   }
 
-  private async deliver(message: ResultMessage, job: JobRecord | null, ttlMs?: number): Promise<void> {
+  private async deliver(message: ResultMessage, job: JobRecord | null, ttlMs?: number, onSent?: (path: 'webrtc' | 'bus', at: number) => void): Promise<void> {
     // Live first: an open channel works even while the Odoo server is unreachable.
     if (this.host && this.channels > 0) {
       try {
-        this.host.send(null, channelText(message));
+        void Promise.resolve(this.host.send(null, channelText(message))).then((at) => typeof at === 'number' && onSent?.('webrtc', at), () => undefined);
       } catch (error) {
         this.log.warning(`WebRTC send failed: ${describeError(error)}`);
       }
     }
-    await this.outbox.append(message, ttlMs ? Date.now() + ttlMs : null, job ?? undefined);
+    await this.outbox.append(message, ttlMs ? Date.now() + ttlMs : null, job ?? undefined, onSent && ((at) => onSent('bus', at)));
   }
 
   private async sendToOdoo(body: unknown): Promise<void> {
@@ -761,7 +764,7 @@ function summarizeJob(job: JobRecord & { progress?: number }): LinkJob {
     id: job.id, deviceIdentifier: job.deviceIdentifier, action: job.action, state: job.state,
     createdAt: job.createdAt, updatedAt: job.updatedAt, result: (result ?? '').slice(0, 200),
     progress: job.progress, heldAt: job.heldAt, repeatOf: job.repeatOf,
-    repeatable: !job.trimmed && holdsWhileOffline(jobKind(job.action)),
+    repeatable: !job.trimmed && holdsWhileOffline(jobKind(job.action)), breakdown: job.breakdown,
   };
 }
 

@@ -34,6 +34,8 @@ export class Outbox {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private failures = 0;
   private count = 0;
+  /** Who waits to hear that a message left, by outbox sequence number (in memory: a reload forgets them). */
+  private readonly sentListeners = new Map<number, (at: number) => void>();
   lastError = '';
 
   constructor(private readonly db: HubDb, private readonly options: OutboxOptions) {}
@@ -46,12 +48,17 @@ export class Outbox {
     return this.count;
   }
 
-  /** Writes a message (and, in the same transaction, the job it finishes) and starts a flush. */
-  async append(body: unknown, expiresAt: number | null = null, job?: JobRecord): Promise<void> {
+  /**
+   * Writes a message (and, in the same transaction, the job it finishes) and starts a flush;
+   * `onSent` hears when Odoo took it (wall-clock ms, performance.timeOrigin-based).
+   */
+  async append(body: unknown, expiresAt: number | null = null, job?: JobRecord, onSent?: (at: number) => void): Promise<void> {
     const record: OutboxRecord = { createdAt: Date.now(), expiresAt, body };
     const tx = this.db.transaction(['outbox', 'jobs'], 'readwrite', RELAXED);
-    void tx.objectStore('outbox').add(record);
+    const added = tx.objectStore('outbox').add(record);
     if (job) void tx.objectStore('jobs').put(job);
+    // Set before the transaction commits, so a flush already running cannot send it unheard.
+    if (onSent) void added.then((seq) => this.sentListeners.set(seq, onSent));
     await tx.done;
     this.count++;
     this.options.onChange?.();
@@ -89,6 +96,7 @@ export class Outbox {
 
   /** Forgets everything waiting (the pairing was removed: those results belong to another database). */
   async clear(): Promise<void> {
+    this.sentListeners.clear();
     await this.db.clear('outbox');
     this.count = 0;
     this.options.onChange?.();
@@ -103,6 +111,7 @@ export class Outbox {
         if (record.expiresAt === null || record.expiresAt > Date.now()) {
           try {
             await this.options.send(record.body);
+            this.sentListeners.get(record.seq!)?.(performance.timeOrigin + performance.now());
           } catch (error) {
             if (!(error instanceof Undeliverable)) {
               this.scheduleRetry(error);
@@ -111,6 +120,7 @@ export class Outbox {
             this.options.log.warning(`a message to Odoo was refused and dropped: ${describeError(error)}`);
           }
         }
+        this.sentListeners.delete(record.seq!);
         await this.db.delete('outbox', record.seq!);
         this.count = Math.max(0, this.count - 1);
         if (this.failures) {

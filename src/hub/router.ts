@@ -6,6 +6,7 @@ import { describeError } from './logger.ts';
 import type { JobStore } from './job-store.ts';
 import type { IotAction } from '../odoo/iot/messages.ts';
 import { resultMessage, type ResultMessage } from '../odoo/iot/results.ts';
+import { BreakdownRecorder, wallClock, type JobBreakdown } from './breakdown.ts';
 import { DEFAULT_HOLD_MS, holdsWhileOffline, jobKind, maxWaitMs, QUEUE_TEXT, type JobKind } from './queue-policy.ts';
 
 /**
@@ -21,8 +22,11 @@ export interface RouterDeps {
   activity: Activity;
   log: ScopedLogger;
   hubIdentifier(): string;
-  /** Sends a result or event on every path; `job` is finished in the same write as the outbox entry. */
-  deliver(message: ResultMessage, job: JobRecord | null, ttlMs?: number): Promise<void>;
+  /**
+   * Sends a result or event on every path; `job` is finished in the same write as the outbox
+   * entry. `onSent` hears when it left on each path (the job's breakdown).
+   */
+  deliver(message: ResultMessage, job: JobRecord | null, ttlMs?: number, onSent?: (path: 'webrtc' | 'bus', at: number) => void): Promise<void>;
   /** Odoo 18 prints are acknowledged on their own route once done. */
   acknowledgeOdoo18?(action: IotAction, deviceIdentifier: string): void;
   onChange?(): void;
@@ -78,6 +82,7 @@ export class ActionRouter {
     }
     const now = Date.now();
     const base = action.actionUniqueId ?? this.localId(now);
+    const marks: JobBreakdown['marks'] = action.arrival ? { received: action.arrival.receivedAt, complete: action.arrival.completeAt } : { received: wallClock() };
     const jobs: JobRecord[] = action.deviceIdentifiers.map((device) => ({
       id: `${base}@${device}`,
       actionUniqueId: action.actionUniqueId,
@@ -88,11 +93,14 @@ export class ActionRouter {
       state: 'queued',
       createdAt: now,
       updatedAt: now,
+      breakdown: { via: action.via, marks: { ...marks }, spans: {} },
     }));
     if (!(await this.deps.store.admit(action.actionUniqueId, jobs))) {
       this.duplicates++;
       return false;
     }
+    const accepted = wallClock();
+    for (const job of jobs) job.breakdown!.marks.accepted = accepted;
     for (const job of jobs) await this.dispatch(job, action);
     this.deps.onChange?.();
     return true;
@@ -247,21 +255,24 @@ export class ActionRouter {
     const timeoutMs = this.deps.jobTimeoutMs ?? JOB_TIMEOUT_MS;
     const timer = setTimeout(() => abort.abort(new Error(`the device did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
     let outcome: ActionOutcome;
+    const timings = new BreakdownRecorder();
     try {
       await this.deps.store.update(job, 'running');
       this.deps.onChange?.();
       // Cancelled while the state was being written: the device is never touched.
       abort.signal.throwIfAborted();
+      if (job.breakdown) job.breakdown.marks.started = wallClock();
       outcome = await Promise.race([
         device.run({
           action: job.action, data: actionData(job), sessionId: job.sessionId, actionUniqueId: job.actionUniqueId,
-          onProgress: (sent, total) => this.reportProgress(job.id, sent, total),
+          onProgress: (sent, total) => this.reportProgress(job.id, sent, total), timings,
         }, abort.signal),
         new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true })),
       ]);
     } catch (error) {
       outcome = { status: 'error', result: describeError(error).replace(/^Error: /, '') };
     } finally {
+      if (job.breakdown) job.breakdown.marks.done = wallClock();
       clearTimeout(timer);
       this.running.delete(job.id);
       this.progress.delete(job.id);
@@ -271,6 +282,11 @@ export class ActionRouter {
       job.state = cancelled ? 'cancelled' : outcome.status === 'success' || outcome.status === 'warning' ? 'done' : 'failed';
       job.result = outcome.result ?? outcome.message ?? null;
       job.updatedAt = Date.now();
+      if (job.breakdown) {
+        const measured = timings.result();
+        Object.assign(job.breakdown.spans, measured.spans);
+        Object.assign(job.breakdown.marks, measured.marks);
+      }
       await this.finish(job, outcome);
       if (action?.odoo18 && job.state === 'done') this.deps.acknowledgeOdoo18?.(action, job.deviceIdentifier);
     } finally {
@@ -352,13 +368,18 @@ export class ActionRouter {
   private async finish(job: JobRecord, outcome: ActionOutcome): Promise<void> {
     this.live.delete(job.id);
     this.remember(job);
-    await this.safeDeliver(this.message(job, outcome), job);
+    const onSent = (path: 'webrtc' | 'bus', at: number) => {
+      if (!job.breakdown) return;
+      job.breakdown.marks[path === 'webrtc' ? 'resultSentWebrtc' : 'resultSentBus'] ??= at;
+      this.deps.onChange?.();
+    };
+    await this.safeDeliver(this.message(job, outcome), job, onSent);
     void this.deps.store.finished(job).catch((error) => this.deps.log.warning(`finished jobs not trimmed: ${describeError(error)}`));
   }
 
-  private async safeDeliver(message: ResultMessage, job: JobRecord): Promise<void> {
+  private async safeDeliver(message: ResultMessage, job: JobRecord, onSent?: (path: 'webrtc' | 'bus', at: number) => void): Promise<void> {
     try {
-      await this.deps.deliver(message, job);
+      await this.deps.deliver(message, job, undefined, onSent);
     } catch (error) {
       this.deps.log.error(`the result of ${job.id} could not be stored: ${describeError(error)}`);
     }

@@ -31,22 +31,55 @@ export function ditherToBitmap(rgba: Uint8Array | Uint8ClampedArray, width: numb
 }
 
 /**
- * Inverts and dithers 8-bit grey levels (rows `stride` bytes apart) into printer dots.
- * The loop is the serial error chain of `tobilevel` and nothing else: no allocation, no
- * per-pixel call, integer arithmetic only (a pixel depends on its left neighbour, so this chain
- * is the floor: about 3.5 ns a pixel in Chromium here).
+ * Inverts and dithers 8-bit grey levels (rows `stride` bytes apart) into printer dots, a band
+ * of rows at a time: Floyd-Steinberg's whole state between two rows is the next row's error
+ * terms, so `next(n)` continues exactly where the last call stopped and the dots of a receipt
+ * dithered in bands are the dots of the receipt dithered at once (a slice can go to the printer
+ * before the next one is dithered).
  */
-export function ditherGrey(grey: Uint8Array, stride: number, width: number, height: number): Bitmap {
-  if (stride < width || grey.length < stride * (height - 1) + width) {
-    throw new RangeError(`grey buffer holds ${grey.length} bytes, ${width}x${height} with rows ${stride} bytes apart needs more`);
-  }
-  const bitmap = emptyBitmap(width, height);
-  const out = bitmap.data;
-  const bytesPerRow = bitmap.bytesPerRow;
+export class GreyDitherer {
+  readonly bitmap: Bitmap;
   // errors[x + 1] holds the error (in sixteenths) diffused into column x of the current row;
   // column x writes errors[x], the share of column x - 1 of the next row, once it is final.
-  const errors = new Int32Array(width + 1);
-  for (let y = 0; y < height; y++) {
+  private readonly errors: Int32Array;
+  private row = 0;
+
+  constructor(private readonly grey: Uint8Array, private readonly stride: number, width: number, height: number) {
+    if (stride < width || grey.length < stride * (height - 1) + width) {
+      throw new RangeError(`grey buffer holds ${grey.length} bytes, ${width}x${height} with rows ${stride} bytes apart needs more`);
+    }
+    this.bitmap = emptyBitmap(width, height);
+    this.errors = new Int32Array(width + 1);
+  }
+
+  /** Rows dithered so far (the bitmap's rows above this one are final). */
+  get rowsDone(): number {
+    return this.row;
+  }
+
+  /** Dithers up to `rows` more rows; returns how many rows are done in all. */
+  next(rows: number): number {
+    const end = Math.min(this.bitmap.height, this.row + Math.max(0, rows));
+    ditherRows(this.grey, this.stride, this.bitmap, this.errors, this.row, end);
+    this.row = end;
+    return end;
+  }
+}
+
+export function ditherGrey(grey: Uint8Array, stride: number, width: number, height: number): Bitmap {
+  const ditherer = new GreyDitherer(grey, stride, width, height);
+  ditherer.next(height);
+  return ditherer.bitmap;
+}
+
+/**
+ * Rows [from, to) of `tobilevel`'s serial error chain: no allocation, no per-pixel call,
+ * integer arithmetic only (a pixel depends on its left neighbour, so this chain is the floor:
+ * about 3.5 ns a pixel in Chromium here).
+ */
+function ditherRows(grey: Uint8Array, stride: number, bitmap: Bitmap, errors: Int32Array, from: number, to: number): void {
+  const { width, bytesPerRow, data: out } = bitmap;
+  for (let y = from; y < to; y++) {
     // l carries 7/16 of the left neighbour's error, l0 and l1 the pending 5/16 and 1/16 shares.
     let l = 0;
     let l0 = 0;
@@ -76,5 +109,4 @@ export function ditherGrey(grey: Uint8Array, stride: number, width: number, heig
     if (width & 7) out[rowStart + (width >> 3)] = byte;
     errors[width] = l0;
   }
-  return bitmap;
 }

@@ -2,6 +2,8 @@ import type { ActionOutcome, ActionRequest, Device, DeviceDescription, DeviceEve
 import type { ScopedLogger } from '../../../src/hub/logger.ts';
 import type { HubStatusInfo } from '../../device-manager.ts';
 import type { Bitmap } from '../../imaging/bitmap.ts';
+import type { RasterStream } from '../../imaging/raster-stream.ts';
+import { BreakdownRecorder } from '../../../src/hub/breakdown.ts';
 import { CASHBOX_COMMANDS, DLE_EOT, isStatusByte, parseRealTimeStatus, statusCode, type RealTimeStatus } from './commands.ts';
 import type { PrinterProfile } from './identify.ts';
 import { PrinterLinkError, type PrinterLink } from './printer-link.ts';
@@ -69,6 +71,8 @@ export class PrinterDevice implements Device, LastPrintSource {
   private jobsPending = 0;
   /** The running job's progress listener (jobs run one at a time). */
   private onProgress: ActionRequest['onProgress'];
+  /** The running job's timings. */
+  private recorder = new BreakdownRecorder();
 
   constructor(options: PrinterDeviceOptions) {
     this.description = options.description;
@@ -114,6 +118,7 @@ export class PrinterDevice implements Device, LastPrintSource {
       if (this.closed) throw new JobError('ERROR_UNREACHABLE', 'the printer is disconnected');
       signal.throwIfAborted();
       this.onProgress = request.onProgress;
+      this.recorder = request.timings ?? new BreakdownRecorder();
       switch (request.action) {
         case 'print_receipt':
           return await this.printReceipt(request.data, signal);
@@ -135,12 +140,65 @@ export class PrinterDevice implements Device, LastPrintSource {
 
   private async printReceipt(data: Record<string, unknown>, signal: AbortSignal): Promise<ActionOutcome> {
     if (this.profile.kind !== 'receipt_printer') throw new PayloadError('a label printer prints ZPL documents, not receipt images');
-    const bytes = decodeBase64Field(data, 'receipt');
-    const { imageToBitmap } = await imaging();
-    const bitmap = await imageToBitmap(bytes, this.profile.widthDots);
-    await this.print(await this.encode(bitmap), signal);
-    this.lastPrint = bitmap;
+    const recorder = this.recorder;
+    const bytes = recorder.time('base64', () => decodeBase64Field(data, 'receipt'));
+    const images = await imaging();
+    if (this.profile.protocol !== 'escpos' || this.profile.columnMode) {
+      const grey = await recorder.timeAsync('jpegDecode', () => images.decodeGrey(bytes, this.profile.widthDots));
+      let bitmap: Bitmap;
+      try {
+        bitmap = recorder.time('dither', () => images.ditherGrey(grey.grey, grey.stride, grey.width, grey.height));
+      } finally {
+        grey.release();
+      }
+      await this.print(await this.encode(bitmap), signal);
+      this.lastPrint = bitmap;
+      return this.printed();
+    }
+    // The image is decoded while the printer answers its status query: neither waits for the other.
+    // A file that is no complete image is refused before the printer hears anything.
+    images.readImageHeader(bytes);
+    const [opened, before] = await Promise.allSettled([
+      recorder.timeAsync('jpegDecode', () => images.escposRasterStream(bytes, this.profile.widthDots, recorder)),
+      this.statusBefore(),
+    ]);
+    if (opened.status === 'rejected') throw opened.reason;
+    const stream = opened.value;
+    try {
+      if (before.status === 'rejected') throw before.reason;
+      await this.sendStream(stream, signal);
+    } finally {
+      stream.release();
+    }
+    await this.statusAfter();
+    this.lastPrint = stream.bitmap;
     return this.printed();
+  }
+
+  /**
+   * Each `GS v 0` slice goes to the printer as soon as it is made, and the next one is made while
+   * the transport takes it. A cancel stops the job between two slices: the slices already sent
+   * are on paper, the rest never leaves.
+   */
+  private async sendStream(stream: RasterStream, signal: AbortSignal): Promise<void> {
+    const total = stream.totalBytes;
+    let sent = 0;
+    let piece = stream.next();
+    while (piece) {
+      if (signal.aborted) throw new JobError('ERROR_FAILED', 'the job was cancelled');
+      const offset = sent;
+      this.recorder.mark('firstByte');
+      const writing = this.send(piece, signal, (done) => this.onProgress?.(offset + done, total));
+      writing.catch(() => undefined);
+      let following: Uint8Array | null;
+      try {
+        following = stream.next();
+      } finally {
+        await writing;
+      }
+      sent += piece.length;
+      piece = following;
+    }
   }
 
   private async openCashbox(signal: AbortSignal): Promise<ActionOutcome> {
@@ -185,10 +243,20 @@ export class PrinterDevice implements Device, LastPrintSource {
 
   /** Status before (refuse to print without paper), the data, status after. */
   private async print(bytes: Uint8Array, signal: AbortSignal): Promise<void> {
-    const before = await this.checkStatus();
-    if (before?.status === 'error') throw new JobError(before.message as PrinterMessage, `the printer reports ${before.message}`);
+    await this.statusBefore();
+    this.recorder.mark('firstByte');
     await this.send(bytes, signal, this.onProgress);
-    const after = await this.checkStatus();
+    await this.statusAfter();
+  }
+
+  private async statusBefore(): Promise<void> {
+    const before = await this.recorder.timeAsync('statusBefore', () => this.checkStatus());
+    if (before?.status === 'error') throw new JobError(before.message as PrinterMessage, `the printer reports ${before.message}`);
+  }
+
+  private async statusAfter(): Promise<void> {
+    this.recorder.mark('lastByte');
+    const after = await this.recorder.timeAsync('statusAfter', () => this.checkStatus());
     if (after?.status === 'error') throw new JobError(after.message as PrinterMessage, `the printer reports ${after.message} after printing`);
   }
 
