@@ -34,6 +34,13 @@ export interface ActionRequest {
   onProgress?(done: number, total: number): void;
   /** Where the device notes its steps' time (a printer: conversion, first and last byte) for the job's breakdown. */
   timings?: BreakdownRecorder;
+  /** What `prepare` started for this job, if anything. */
+  preparation?: Preparation;
+}
+
+/** Work started for a job before its device is touched (a printer decodes the receipt); released once the job is over. */
+export interface Preparation {
+  release(): void;
 }
 
 /** What a driver answers; the router turns it into the result Odoo expects (odoo-iot.md §5, §7). */
@@ -62,6 +69,11 @@ export interface DeviceEvent {
 export interface Device {
   readonly description: DeviceDescription;
   run(request: ActionRequest, signal: AbortSignal): Promise<ActionOutcome>;
+  /**
+   * Starts the job's pure computation (never the device) while the job is being queued and marked
+   * running, so it is ready when the device's turn comes; `run` finds it in `request.preparation`.
+   */
+  prepare?(request: Pick<ActionRequest, 'action' | 'data' | 'timings'>): Preparation | undefined;
   /** Subscribes to unasked events; returns the unsubscribe function. */
   onEvent(listener: (event: DeviceEvent) => void): () => void;
   close(): Promise<void>;

@@ -190,7 +190,7 @@ export class IotLink {
       activity: deps.activity,
       log: deps.logger.scope('router'),
       hubIdentifier: () => deps.identity().identifier,
-      deliver: (message, job, ttlMs) => this.deliver(message, job, ttlMs),
+      deliver: (message, job, ttlMs, onSent) => this.deliver(message, job, ttlMs, onSent),
       acknowledgeOdoo18: (action, device) => void this.acknowledgeOdoo18(action, device),
       knownDevice: (identifier) => this.knownDevices.has(identifier),
       holdMs: (identifier) => holdMsFrom(this.knownDevices.get(identifier)?.settings),

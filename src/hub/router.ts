@@ -1,4 +1,4 @@
-import type { ActionOutcome, Device, DeviceEvent } from './devices.ts';
+import type { ActionOutcome, Device, DeviceEvent, Preparation } from './devices.ts';
 import type { JobRecord, JobState } from '../store/schema.ts';
 import type { Activity } from './activity.ts';
 import type { ScopedLogger } from './logger.ts';
@@ -65,6 +65,8 @@ export class ActionRouter {
   private waiters = new Set<() => void>();
   private sequence = 0;
   private duplicates = 0;
+  /** Jobs whose device started preparing them at arrival (its line was free), with their timings. */
+  private readonly prepared = new Map<string, { device: Device; preparation: Preparation | undefined; timings: BreakdownRecorder }>();
 
   constructor(private readonly deps: RouterDeps) {}
 
@@ -95,7 +97,10 @@ export class ActionRouter {
       updatedAt: now,
       breakdown: { via: action.via, marks: { ...marks }, spans: {} },
     }));
+    // A device with nothing to do starts on the job (decoding a receipt) while it is written to IndexedDB.
+    for (const job of jobs) this.prepareEarly(job);
     if (!(await this.deps.store.admit(action.actionUniqueId, jobs))) {
+      for (const job of jobs) this.releasePrepared(job.id);
       this.duplicates++;
       return false;
     }
@@ -255,7 +260,12 @@ export class ActionRouter {
     const timeoutMs = this.deps.jobTimeoutMs ?? JOB_TIMEOUT_MS;
     const timer = setTimeout(() => abort.abort(new Error(`the device did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
     let outcome: ActionOutcome;
-    const timings = new BreakdownRecorder();
+    const early = this.prepared.get(job.id);
+    this.prepared.delete(job.id);
+    if (early && early.device !== device) early.preparation?.release();
+    const timings = early?.timings ?? new BreakdownRecorder();
+    // Started now at the latest: it runs while the 'running' state is written.
+    const preparation = early?.device === device ? early.preparation : device.prepare?.({ action: job.action, data: actionData(job), timings });
     try {
       await this.deps.store.update(job, 'running');
       this.deps.onChange?.();
@@ -265,7 +275,7 @@ export class ActionRouter {
       outcome = await Promise.race([
         device.run({
           action: job.action, data: actionData(job), sessionId: job.sessionId, actionUniqueId: job.actionUniqueId,
-          onProgress: (sent, total) => this.reportProgress(job.id, sent, total), timings,
+          onProgress: (sent, total) => this.reportProgress(job.id, sent, total), timings, preparation,
         }, abort.signal),
         new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true })),
       ]);
@@ -273,6 +283,7 @@ export class ActionRouter {
       outcome = { status: 'error', result: describeError(error).replace(/^Error: /, '') };
     } finally {
       if (job.breakdown) job.breakdown.marks.done = wallClock();
+      preparation?.release();
       clearTimeout(timer);
       this.running.delete(job.id);
       this.progress.delete(job.id);
@@ -366,6 +377,7 @@ export class ActionRouter {
 
   /** Writes the finished job with its result (one transaction) and moves it to the recent list. */
   private async finish(job: JobRecord, outcome: ActionOutcome): Promise<void> {
+    this.releasePrepared(job.id);
     this.live.delete(job.id);
     this.remember(job);
     const onSent = (path: 'webrtc' | 'bus', at: number) => {
@@ -384,6 +396,19 @@ export class ActionRouter {
       this.deps.log.error(`the result of ${job.id} could not be stored: ${describeError(error)}`);
     }
     this.deps.onChange?.();
+  }
+
+  private prepareEarly(job: JobRecord): void {
+    const device = this.deps.devices.get(job.deviceIdentifier);
+    // One job prepared ahead per device: a burst of receipts must not decode them all at once.
+    if (!device?.prepare || this.lanes.has(job.deviceIdentifier) || [...this.prepared.values()].some((p) => p.device === device)) return;
+    const timings = new BreakdownRecorder();
+    this.prepared.set(job.id, { device, timings, preparation: device.prepare({ action: job.action, data: actionData(job), timings }) });
+  }
+
+  private releasePrepared(id: string): void {
+    this.prepared.get(id)?.preparation?.release();
+    this.prepared.delete(id);
   }
 
   private reportProgress(id: string, sent: number, total: number): void {

@@ -1,4 +1,4 @@
-import type { ActionOutcome, ActionRequest, Device, DeviceDescription, DeviceEvent } from '../../../src/hub/devices.ts';
+import type { ActionOutcome, ActionRequest, Device, DeviceDescription, DeviceEvent, Preparation } from '../../../src/hub/devices.ts';
 import type { ScopedLogger } from '../../../src/hub/logger.ts';
 import type { HubStatusInfo } from '../../device-manager.ts';
 import type { Bitmap } from '../../imaging/bitmap.ts';
@@ -25,6 +25,20 @@ const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46]; // "%PDF"
 
 /** Printer status codes Odoo knows (odoo-iot.md §7). */
 type PrinterMessage = 'ERROR_OFFLINE' | 'ERROR_NO_PAPER' | 'ERROR_TIMEOUT' | 'ERROR_UNREACHABLE' | 'ERROR_FAILED' | 'ERROR_UNKNOWN';
+
+/** A receipt being opened: `checked` once the payload is a complete image, then the decode under way. */
+type OpeningReceipt = Promise<{ stream: Promise<RasterStream> }>;
+
+/** A receipt being decoded for a job whose turn has not come yet. */
+class ReceiptPreparation implements Preparation {
+  constructor(readonly opening: OpeningReceipt) {
+    opening.then(({ stream }) => stream.catch(() => undefined), () => undefined);
+  }
+
+  release(): void {
+    void this.opening.then(({ stream }) => stream.then((s) => s.release()), () => undefined).catch(() => undefined);
+  }
+}
 
 class JobError extends Error {
   constructor(readonly code: PrinterMessage, message: string) {
@@ -94,6 +108,12 @@ export class PrinterDevice implements Device, LastPrintSource {
     return job;
   }
 
+  /** ESC/POS raster receipts are decoded ahead: the image is ready when the printer's turn comes. */
+  prepare(request: Pick<ActionRequest, 'action' | 'data' | 'timings'>): Preparation | undefined {
+    if (request.action !== 'print_receipt' || !this.streamsRaster()) return undefined;
+    return new ReceiptPreparation(this.openReceipt(request.data, request.timings ?? new BreakdownRecorder()));
+  }
+
   onEvent(listener: (event: DeviceEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -121,7 +141,7 @@ export class PrinterDevice implements Device, LastPrintSource {
       this.recorder = request.timings ?? new BreakdownRecorder();
       switch (request.action) {
         case 'print_receipt':
-          return await this.printReceipt(request.data, signal);
+          return await this.printReceipt(request.data, signal, request.preparation instanceof ReceiptPreparation ? request.preparation.opening : undefined);
         case 'cashbox':
           return await this.openCashbox(signal);
         case 'status':
@@ -138,12 +158,12 @@ export class PrinterDevice implements Device, LastPrintSource {
     }
   }
 
-  private async printReceipt(data: Record<string, unknown>, signal: AbortSignal): Promise<ActionOutcome> {
+  private async printReceipt(data: Record<string, unknown>, signal: AbortSignal, prepared?: OpeningReceipt): Promise<ActionOutcome> {
     if (this.profile.kind !== 'receipt_printer') throw new PayloadError('a label printer prints ZPL documents, not receipt images');
     const recorder = this.recorder;
-    const bytes = recorder.time('base64', () => decodeBase64Field(data, 'receipt'));
-    const images = await imaging();
-    if (this.profile.protocol !== 'escpos' || this.profile.columnMode) {
+    if (!this.streamsRaster()) {
+      const bytes = recorder.time('base64', () => decodeBase64Field(data, 'receipt'));
+      const images = await imaging();
       const grey = await recorder.timeAsync('jpegDecode', () => images.decodeGrey(bytes, this.profile.widthDots));
       let bitmap: Bitmap;
       try {
@@ -155,13 +175,10 @@ export class PrinterDevice implements Device, LastPrintSource {
       this.lastPrint = bitmap;
       return this.printed();
     }
-    // The image is decoded while the printer answers its status query: neither waits for the other.
-    // A file that is no complete image is refused before the printer hears anything.
-    images.readImageHeader(bytes);
-    const [opened, before] = await Promise.allSettled([
-      recorder.timeAsync('jpegDecode', () => images.escposRasterStream(bytes, this.profile.widthDots, recorder)),
-      this.statusBefore(),
-    ]);
+    // A payload that is no complete image is refused before the printer hears anything; then the
+    // image is decoded while the printer answers its status query: neither waits for the other.
+    const { stream: decoding } = await (prepared ?? this.openReceipt(data, recorder));
+    const [opened, before] = await Promise.allSettled([decoding, this.statusBefore()]);
     if (opened.status === 'rejected') throw opened.reason;
     const stream = opened.value;
     try {
@@ -173,6 +190,19 @@ export class PrinterDevice implements Device, LastPrintSource {
     await this.statusAfter();
     this.lastPrint = stream.bitmap;
     return this.printed();
+  }
+
+  /** ESC/POS raster printers get receipts as streamed `GS v 0` slices; Star and column mode as a whole. */
+  private streamsRaster(): boolean {
+    return this.profile.kind === 'receipt_printer' && this.profile.protocol === 'escpos' && !this.profile.columnMode;
+  }
+
+  private async openReceipt(data: Record<string, unknown>, recorder: BreakdownRecorder): OpeningReceipt {
+    const bytes = recorder.time('base64', () => decodeBase64Field(data, 'receipt'));
+    const images = await imaging();
+    images.readImageHeader(bytes);
+    const stream = recorder.timeAsync('jpegDecode', () => images.escposRasterStream(bytes, this.profile.widthDots, recorder));
+    return { stream };
   }
 
   /**
