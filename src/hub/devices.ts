@@ -36,6 +36,12 @@ export interface ActionRequest {
   timings?: BreakdownRecorder;
   /** What `prepare` started for this job, if anything. */
   preparation?: Preparation;
+  /**
+   * Resolves once the job is stored as running, so a reload reports it as "may have printed";
+   * rejects when it could not be stored or the job was cancelled meanwhile. A device with
+   * `awaitsRunningStored` is started before then and must await it before its first effect.
+   */
+  runningStored?: Promise<void>;
 }
 
 /** Work started for a job before its device is touched (a printer decodes the receipt); released once the job is over. */
@@ -74,6 +80,8 @@ export interface Device {
    * running, so it is ready when the device's turn comes; `run` finds it in `request.preparation`.
    */
   prepare?(request: Pick<ActionRequest, 'action' | 'data' | 'timings'>): Preparation | undefined;
+  /** The device awaits `request.runningStored` before anything that prints, opens or moves (its status queries may come first). */
+  readonly awaitsRunningStored?: boolean;
   /** Subscribes to unasked events; returns the unsubscribe function. */
   onEvent(listener: (event: DeviceEvent) => void): () => void;
   close(): Promise<void>;

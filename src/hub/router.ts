@@ -267,15 +267,19 @@ export class ActionRouter {
     // Started now at the latest: it runs while the 'running' state is written.
     const preparation = early?.device === device ? early.preparation : device.prepare?.({ action: job.action, data: actionData(job), timings });
     try {
-      await this.deps.store.update(job, 'running');
-      this.deps.onChange?.();
-      // Cancelled while the state was being written: the device is never touched.
-      abort.signal.throwIfAborted();
-      if (job.breakdown) job.breakdown.marks.started = wallClock();
+      const runningStored = this.deps.store.update(job, 'running').then(() => {
+        this.deps.onChange?.();
+        // Cancelled while the state was being written: the device does nothing.
+        abort.signal.throwIfAborted();
+        if (job.breakdown) job.breakdown.marks.started = wallClock();
+      });
+      runningStored.catch(() => undefined);
+      // A device that waits for the stored state before it acts may start its checks meanwhile.
+      if (!device.awaitsRunningStored) await runningStored;
       outcome = await Promise.race([
         device.run({
           action: job.action, data: actionData(job), sessionId: job.sessionId, actionUniqueId: job.actionUniqueId,
-          onProgress: (sent, total) => this.reportProgress(job.id, sent, total), timings, preparation,
+          onProgress: (sent, total) => this.reportProgress(job.id, sent, total), timings, preparation, runningStored,
         }, abort.signal),
         new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true })),
       ]);

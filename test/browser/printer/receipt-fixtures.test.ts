@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { imageToBitmap, escposRaster, ditherToBitmap, type Bitmap } from '../../../workers/imaging/index.ts';
+import { imageToBitmap, escposRaster, escposRasterStream, ditherToBitmap, type Bitmap } from '../../../workers/imaging/index.ts';
 import { decodeImage } from '../../../workers/imaging/decode.ts';
 import { ditherKernelAvailable } from '../../../workers/imaging/dither-kernel.ts';
 import { decodeBase64Field, PayloadError } from '../../../workers/drivers/printer/payload.ts';
@@ -48,6 +48,25 @@ describe('receipt fixtures: the hub stream against the box stream', () => {
       expect(firstDifference, `${entry.jpeg}: first byte that differs from the box's stream`).to.equal(-1);
       expect(ours.length, entry.jpeg).to.equal(reference.length);
     }
+  });
+});
+
+describe('receipt raster stream', () => {
+  it('dithers a slice only when it is asked for, and its pieces join to the whole stream', async () => {
+    const jpeg = new Uint8Array(await (await fetch('/shared-fixtures/receipts/receipt-s7-120items.jpg')).arrayBuffer());
+    const whole = escposRaster(await imageToBitmap(jpeg, 512));
+    const stream = await escposRasterStream(jpeg, 512);
+    expect(stream.totalBytes).to.equal(whole.length);
+    const first = stream.next()!;
+    const { bytesPerRow, data } = stream.bitmap;
+    expect(data.subarray(255 * bytesPerRow).some((b) => b !== 0), 'rows below the first slice are not dithered yet').to.equal(false);
+    const pieces = [first];
+    for (let piece = stream.next(); piece; piece = stream.next()) pieces.push(piece);
+    expect(pieces.length).to.equal(Math.ceil(4790 / 255));
+    const joined = new Uint8Array(whole.length);
+    pieces.reduce((offset, piece) => (joined.set(piece, offset), offset + piece.length), 0);
+    expect(joined.findIndex((byte, i) => byte !== whole[i])).to.equal(-1);
+    expect(data.subarray(255 * bytesPerRow).some((b) => b !== 0), 'now they are').to.equal(true);
   });
 });
 

@@ -70,6 +70,8 @@ export interface LastPrintSource {
  */
 export class PrinterDevice implements Device, LastPrintSource {
   readonly description: DeviceDescription;
+  /** Status queries (DLE EOT) may go before the job is stored as running; data and drawer kicks wait for it. */
+  readonly awaitsRunningStored = true;
   private readonly profile: PrinterProfile;
   private readonly link: PrinterLink;
   private readonly log: ScopedLogger;
@@ -87,6 +89,8 @@ export class PrinterDevice implements Device, LastPrintSource {
   private onProgress: ActionRequest['onProgress'];
   /** The running job's timings. */
   private recorder = new BreakdownRecorder();
+  /** The running job may print (drive the printer) once this resolves. */
+  private mayAct: Promise<void> = Promise.resolve();
 
   constructor(options: PrinterDeviceOptions) {
     this.description = options.description;
@@ -139,6 +143,7 @@ export class PrinterDevice implements Device, LastPrintSource {
       signal.throwIfAborted();
       this.onProgress = request.onProgress;
       this.recorder = request.timings ?? new BreakdownRecorder();
+      this.mayAct = request.runningStored ?? Promise.resolve();
       switch (request.action) {
         case 'print_receipt':
           return await this.printReceipt(request.data, signal, request.preparation instanceof ReceiptPreparation ? request.preparation.opening : undefined);
@@ -214,6 +219,7 @@ export class PrinterDevice implements Device, LastPrintSource {
     const total = stream.totalBytes;
     let sent = 0;
     let piece = stream.next();
+    await this.mayAct;
     while (piece) {
       if (signal.aborted) throw new JobError('ERROR_FAILED', 'the job was cancelled');
       const offset = sent;
@@ -234,6 +240,7 @@ export class PrinterDevice implements Device, LastPrintSource {
   private async openCashbox(signal: AbortSignal): Promise<ActionOutcome> {
     if (this.profile.protocol === 'zpl') throw new PayloadError('a label printer has no cash drawer');
     const commands = CASHBOX_COMMANDS[this.profile.protocol];
+    await this.mayAct;
     for (const command of commands) await this.send(command, signal);
     return { status: 'success', result: true };
   }
@@ -274,6 +281,7 @@ export class PrinterDevice implements Device, LastPrintSource {
   /** Status before (refuse to print without paper), the data, status after. */
   private async print(bytes: Uint8Array, signal: AbortSignal): Promise<void> {
     await this.statusBefore();
+    await this.mayAct;
     this.recorder.mark('firstByte');
     await this.send(bytes, signal, this.onProgress);
     await this.statusAfter();
