@@ -58,7 +58,7 @@ export class Outbox {
     const added = tx.objectStore('outbox').add(record);
     if (job) void tx.objectStore('jobs').put(job);
     // Set before the transaction commits, so a flush already running cannot send it unheard.
-    if (onSent) void added.then((seq) => this.sentListeners.set(seq, onSent));
+    if (onSent) void added.then((seq) => this.sentListeners.set(seq, onSent), () => undefined);
     await tx.done;
     this.count++;
     this.options.onChange?.();
