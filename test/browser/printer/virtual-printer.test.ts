@@ -149,6 +149,28 @@ describe('printer driver with the virtual USB printer', () => {
     await manager.stop();
   });
 
+  it('a receipt prepared ahead (decoded, status read in the printer queue) prints the same stream; a bad one leaves the printer untouched', async () => {
+    const { device, printer, manager } = await setup();
+    const jpeg = await fixture('receipt-s7-30items.jpg');
+    const stream = escposRaster(await imageToBitmap(jpeg, 576));
+    const data = { receipt: toBase64(jpeg) };
+    const timings = new BreakdownRecorder();
+    const preparation = device.prepare!({ action: 'print_receipt', data, timings });
+    const outcome = await device.run({ action: 'print_receipt', data, sessionId: 's', actionUniqueId: null, timings, preparation }, new AbortController().signal);
+    preparation!.release();
+    expect(outcome.status).to.equal('success');
+    const received = Uint8Array.from(printer.received);
+    expect(received.indexOf(0x1d)).to.equal(9);
+    expect([...received.subarray(9, 9 + stream.length)]).to.deep.equal([...stream]);
+    expect(timings.result().spans.statusBefore).to.be.a('number');
+    const before = printer.received.length;
+    const bad = { receipt: btoa('hello, I am text') };
+    const refused = await device.run({ action: 'print_receipt', data: bad, sessionId: 's', actionUniqueId: null, preparation: device.prepare!({ action: 'print_receipt', data: bad }) }, new AbortController().signal);
+    expect([refused.status, String(refused.result)]).to.deep.equal(['error', 'the data is not a JPEG or PNG image']);
+    expect(printer.received.length).to.equal(before);
+    await manager.stop();
+  });
+
   it('a cancel mid-stream stops between two slices: what was sent is whole slices of the stream, nothing after', async () => {
     const { device, printer, manager } = await setup({ bytesPerSecond: 400_000 });
     const jpeg = await fixture('receipt-s7-120items.jpg');

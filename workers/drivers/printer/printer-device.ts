@@ -29,10 +29,11 @@ type PrinterMessage = 'ERROR_OFFLINE' | 'ERROR_NO_PAPER' | 'ERROR_TIMEOUT' | 'ER
 /** A receipt being opened: `checked` once the payload is a complete image, then the decode under way. */
 type OpeningReceipt = Promise<{ stream: Promise<RasterStream> }>;
 
-/** A receipt being decoded for a job whose turn has not come yet. */
+/** A receipt being decoded, and the printer's status being read, for a job whose turn has not come yet. */
 class ReceiptPreparation implements Preparation {
-  constructor(readonly opening: OpeningReceipt) {
+  constructor(readonly opening: OpeningReceipt, readonly statusBefore: Promise<void>) {
     opening.then(({ stream }) => stream.catch(() => undefined), () => undefined);
+    statusBefore.catch(() => undefined);
   }
 
   release(): void {
@@ -112,10 +113,22 @@ export class PrinterDevice implements Device, LastPrintSource {
     return job;
   }
 
-  /** ESC/POS raster receipts are decoded ahead: the image is ready when the printer's turn comes. */
+  /**
+   * ESC/POS raster receipts are decoded ahead, and the status before printing read (in the
+   * printer's queue, after whatever it is doing, once the payload proved to be an image): both
+   * are ready when the job's turn comes.
+   */
   prepare(request: Pick<ActionRequest, 'action' | 'data' | 'timings'>): Preparation | undefined {
     if (request.action !== 'print_receipt' || !this.streamsRaster()) return undefined;
-    return new ReceiptPreparation(this.openReceipt(request.data, request.timings ?? new BreakdownRecorder()));
+    const recorder = request.timings ?? new BreakdownRecorder();
+    const opening = this.openReceipt(request.data, recorder);
+    // Queued now, before the job itself can be: the job finds it done, never waits behind it.
+    const status = this.queue.then(async () => {
+      await opening;
+      await this.statusBefore(recorder);
+    });
+    this.queue = status.catch(() => undefined);
+    return new ReceiptPreparation(opening, status);
   }
 
   onEvent(listener: (event: DeviceEvent) => void): () => void {
@@ -146,7 +159,7 @@ export class PrinterDevice implements Device, LastPrintSource {
       this.mayAct = request.runningStored ?? Promise.resolve();
       switch (request.action) {
         case 'print_receipt':
-          return await this.printReceipt(request.data, signal, request.preparation instanceof ReceiptPreparation ? request.preparation.opening : undefined);
+          return await this.printReceipt(request.data, signal, request.preparation instanceof ReceiptPreparation ? request.preparation : undefined);
         case 'cashbox':
           return await this.openCashbox(signal);
         case 'status':
@@ -163,7 +176,7 @@ export class PrinterDevice implements Device, LastPrintSource {
     }
   }
 
-  private async printReceipt(data: Record<string, unknown>, signal: AbortSignal, prepared?: OpeningReceipt): Promise<ActionOutcome> {
+  private async printReceipt(data: Record<string, unknown>, signal: AbortSignal, prepared?: ReceiptPreparation): Promise<ActionOutcome> {
     if (this.profile.kind !== 'receipt_printer') throw new PayloadError('a label printer prints ZPL documents, not receipt images');
     const recorder = this.recorder;
     if (!this.streamsRaster()) {
@@ -182,8 +195,8 @@ export class PrinterDevice implements Device, LastPrintSource {
     }
     // A payload that is no complete image is refused before the printer hears anything; then the
     // image is decoded while the printer answers its status query: neither waits for the other.
-    const { stream: decoding } = await (prepared ?? this.openReceipt(data, recorder));
-    const [opened, before] = await Promise.allSettled([decoding, this.statusBefore()]);
+    const { stream: decoding } = await (prepared?.opening ?? this.openReceipt(data, recorder));
+    const [opened, before] = await Promise.allSettled([decoding, prepared?.statusBefore ?? this.statusBefore()]);
     if (opened.status === 'rejected') throw opened.reason;
     const stream = opened.value;
     try {
@@ -287,8 +300,8 @@ export class PrinterDevice implements Device, LastPrintSource {
     await this.statusAfter();
   }
 
-  private async statusBefore(): Promise<void> {
-    const before = await this.recorder.timeAsync('statusBefore', () => this.checkStatus());
+  private async statusBefore(recorder = this.recorder): Promise<void> {
+    const before = await recorder.timeAsync('statusBefore', () => this.checkStatus());
     if (before?.status === 'error') throw new JobError(before.message as PrinterMessage, `the printer reports ${before.message}`);
   }
 
