@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { imageToBitmap, escposRaster, escposRasterStream, ditherToBitmap, type Bitmap } from '../../../workers/imaging/index.ts';
+import { imageToBitmap, escposRaster, escposRasterStream, ditherToBitmap, bitmapToPng, type Bitmap } from '../../../workers/imaging/index.ts';
 import { decodeImage } from '../../../workers/imaging/decode.ts';
 import { ditherKernelAvailable } from '../../../workers/imaging/dither-kernel.ts';
 import { decodeBase64Field, PayloadError } from '../../../workers/drivers/printer/payload.ts';
@@ -67,6 +67,22 @@ describe('receipt raster stream', () => {
     pieces.reduce((offset, piece) => (joined.set(piece, offset), offset + piece.length), 0);
     expect(joined.findIndex((byte, i) => byte !== whole[i])).to.equal(-1);
     expect(data.subarray(255 * bytesPerRow).some((b) => b !== 0), 'now they are').to.equal(true);
+  });
+});
+
+describe('last print picture', () => {
+  it('is the dots in black on white, pixel for pixel, rows not a whole number of bytes wide included', async () => {
+    const bitmap = { width: 13, height: 3, bytesPerRow: 2, data: Uint8Array.of(0x80, 0x08, 0x00, 0x00, 0xff, 0xf8) };
+    const picture = await createImageBitmap(await bitmapToPng(bitmap));
+    const context = new OffscreenCanvas(13, 3).getContext('2d')!;
+    context.drawImage(picture, 0, 0);
+    const rgba = context.getImageData(0, 0, 13, 3).data;
+    const dots = Array.from({ length: 39 }, (_, i) => (rgba[i * 4] === 0 ? 1 : 0));
+    expect(dots).to.deep.equal([
+      1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ]);
   });
 });
 
