@@ -71,7 +71,6 @@ async function profile(base64: string): Promise<{ hub: Stages; encoder: Stages }
     frame.close();
     decoder.close();
     const bitmap = await span('hub grey+dither+pack', () => ditherGrey(planes.subarray(luma.offset), luma.stride, width, height));
-    await span('hub grey+dither+pack (JS loop)', () => ditherGrey(planes.subarray(luma.offset), luma.stride, width, height, 'js'));
     await span('hub GS v 0 framing', () => escposRaster(bitmap));
 
     const again = await span('encoder base64', () => decodeBase64Field({ receipt: base64 }, 'receipt'));

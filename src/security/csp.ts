@@ -2,9 +2,7 @@
  * The hub pages' Content Security Policy, one source for the local server's header and the
  * `<meta http-equiv>` in index.html (checked equal by test/unit/security/csp.test.ts).
  *
- * - scripts only from the hub's own origin: no inline script, no eval; WebAssembly may be
- *   compiled ('wasm-unsafe-eval': the receipt dither kernel, workers/imaging/dither-kernel.ts,
- *   whose bytes ship inside the hub's own script; it allows no JavaScript eval);
+ * - scripts only from the hub's own origin: no inline script, no eval;
  * - Trusted Types: lit's own policy for its templates, and the hub's `default` policy, which
  *   only lets same-origin script URLs through (the hub worker, the service worker); any string
  *   headed for an HTML or script sink is refused;
@@ -15,7 +13,7 @@ export const TRUSTED_TYPES_POLICIES = ['lit-html', 'default'] as const;
 
 export const CSP_DIRECTIVES: ReadonlyArray<readonly [string, string]> = [
   ['default-src', "'self'"],
-  ['script-src', "'self' 'wasm-unsafe-eval'"],
+  ['script-src', "'self'"],
   ['style-src', "'self'"],
   ['img-src', "'self' blob: data:"],
   ['media-src', "'self' blob:"],

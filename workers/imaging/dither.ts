@@ -1,5 +1,4 @@
 import { emptyBitmap, type Bitmap } from './bitmap.ts';
-import { ditherKernelAvailable, ditherRowsWasm } from './dither-kernel.ts';
 
 /*
  * The box turns a receipt into dots with Pillow: `convert('L')`, `ImageOps.invert`, `convert('1')`.
@@ -38,25 +37,19 @@ export function ditherToBitmap(rgba: Uint8Array | Uint8ClampedArray, width: numb
  * dithered in bands are the dots of the receipt dithered at once (a slice can go to the printer
  * before the next one is dithered).
  */
-/** Rows handed to the WebAssembly kernel at a time: its memory stays a few hundred KB. */
-const KERNEL_BAND_ROWS = 256;
-
 export class GreyDitherer {
   readonly bitmap: Bitmap;
-  private readonly useKernel: boolean;
   // errors[x + 1] holds the error (in sixteenths) diffused into column x of the current row;
   // column x writes errors[x], the share of column x - 1 of the next row, once it is final.
   private readonly errors: Int32Array;
   private row = 0;
 
-  /** `engine`: 'js' forces the JS loop (tests compare the two); by default the kernel where it runs. */
-  constructor(private readonly grey: Uint8Array, private readonly stride: number, width: number, height: number, engine: 'auto' | 'js' = 'auto') {
+  constructor(private readonly grey: Uint8Array, private readonly stride: number, width: number, height: number) {
     if (stride < width || grey.length < stride * (height - 1) + width) {
       throw new RangeError(`grey buffer holds ${grey.length} bytes, ${width}x${height} with rows ${stride} bytes apart needs more`);
     }
     this.bitmap = emptyBitmap(width, height);
     this.errors = new Int32Array(width + 1);
-    this.useKernel = engine === 'auto' && ditherKernelAvailable();
   }
 
   /** Rows dithered so far (the bitmap's rows above this one are final). */
@@ -67,23 +60,22 @@ export class GreyDitherer {
   /** Dithers up to `rows` more rows; returns how many rows are done in all. */
   next(rows: number): number {
     const end = Math.min(this.bitmap.height, this.row + Math.max(0, rows));
-    if (!this.useKernel) ditherRows(this.grey, this.stride, this.bitmap, this.errors, this.row, end);
-    else for (let y = this.row; y < end; y += KERNEL_BAND_ROWS) ditherRowsWasm(this.grey, this.stride, this.bitmap, this.errors, y, Math.min(end, y + KERNEL_BAND_ROWS));
+    ditherRows(this.grey, this.stride, this.bitmap, this.errors, this.row, end);
     this.row = end;
     return end;
   }
 }
 
-export function ditherGrey(grey: Uint8Array, stride: number, width: number, height: number, engine: 'auto' | 'js' = 'auto'): Bitmap {
-  const ditherer = new GreyDitherer(grey, stride, width, height, engine);
+export function ditherGrey(grey: Uint8Array, stride: number, width: number, height: number): Bitmap {
+  const ditherer = new GreyDitherer(grey, stride, width, height);
   ditherer.next(height);
   return ditherer.bitmap;
 }
 
 /**
  * Rows [from, to) of `tobilevel`'s serial error chain: no allocation, no per-pixel call,
- * integer arithmetic only (a pixel depends on its left neighbour: about 3.5 ns a pixel in
- * Chromium here; dither-kernel.wat runs the same arithmetic faster).
+ * integer arithmetic only (a pixel depends on its left neighbour, so this chain is the floor:
+ * about 3.3 ns a pixel in Chromium here; the variants tried are in docs/printing-performance.md).
  */
 function ditherRows(grey: Uint8Array, stride: number, bitmap: Bitmap, errors: Int32Array, from: number, to: number): void {
   const { width, bytesPerRow, data: out } = bitmap;

@@ -8,11 +8,11 @@ import { ditherGrey } from './dither.ts';
 
 export type { Bitmap } from './bitmap.ts';
 export { ImageError, IMAGE_LIMITS, readImageHeader } from './decode.ts';
-export { escposRaster, escposRasterSlice, escposColumns, starRaster } from './raster-encoders.ts';
-export { escposRasterStream, type RasterStream, type StepTimer } from './raster-stream.ts';
-export { decodeGrey, type GreyImage } from './decode.ts';
+export { escposRaster, escposColumns, starRaster } from './raster-encoders.ts';
+export { escposRasterStream } from './raster-stream.ts';
+export { decodeGrey } from './decode.ts';
 export { DEFAULT_COLUMN_OPTIONS, type ColumnOptions } from './column-options.ts';
-export { ditherToBitmap, ditherGrey, GreyDitherer } from './dither.ts';
+export { ditherToBitmap, ditherGrey } from './dither.ts';
 
 /** Decodes an image and turns it into printer dots as the box does, scaled down to `maxWidth` dots when wider. */
 export async function imageToBitmap(bytes: Uint8Array, maxWidth = Infinity): Promise<Bitmap> {
