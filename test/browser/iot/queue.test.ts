@@ -108,6 +108,45 @@ describe('router and job store (IndexedDB)', () => {
     expect(drawer.runs.has('was-running')).to.equal(false);
     expect((await db.get('jobs', `was-running@${device}`))?.state).to.equal('uncertain');
   });
+
+  it('marks a job from its arrival to its result, in order, and releases what the device prepared', async () => {
+    const drawer = new TestDrawer('P');
+    const events: string[] = [];
+    Object.assign(drawer, {
+      prepare: ({ data }: { data: Record<string, unknown> }) => {
+        events.push(`prepare ${data.tag}`);
+        return { release: () => events.push(`release ${data.tag}`) };
+      },
+    });
+    const delivered: ResultMessage[] = [];
+    const db = await open(`iot-breakdown-${crypto.randomUUID()}`);
+    const store = new JobStore(db);
+    const router = new ActionRouter({
+      store, devices: { get: (id) => (id === drawer.description.identifier ? drawer : undefined) }, activity: new Activity(), log,
+      hubIdentifier: () => 'hub0000000000001',
+      deliver: async (message, job, _ttl, onSent) => {
+        delivered.push(message);
+        if (job) await db.put('jobs', job);
+        onSent?.('webrtc', performance.timeOrigin + performance.now());
+      },
+    });
+    await store.load();
+    const arrival = { receivedAt: performance.timeOrigin + performance.now() - 5, completeAt: performance.timeOrigin + performance.now() - 1 };
+    // Two at once: one job is prepared ahead per device, so the second is prepared when its turn comes.
+    await Promise.all([
+      router.accept({ ...action('b1', drawer.description.identifier, { tag: 'one' }), via: 'webrtc', arrival }),
+      router.accept(action('b2', drawer.description.identifier, { tag: 'two' })),
+    ]);
+    await until(() => delivered.length === 2);
+    const jobs = router.jobs().filter((j) => j.state === 'done');
+    const first = jobs.find((j) => j.actionUniqueId === 'b1')!;
+    const { marks } = first.breakdown!;
+    expect(first.breakdown!.via).to.equal('webrtc');
+    expect([marks.received, marks.complete]).to.deep.equal([arrival.receivedAt, arrival.completeAt]);
+    const order = ['received', 'complete', 'accepted', 'started', 'done', 'resultSentWebrtc'] as const;
+    for (let i = 1; i < order.length; i++) expect(marks[order[i]]!, order[i]).to.be.at.least(marks[order[i - 1]]!);
+    expect(events).to.deep.equal(['prepare one', 'release one', 'prepare two', 'release two']);
+  });
 });
 
 describe('outbox (IndexedDB)', () => {
@@ -191,54 +230,5 @@ describe('outbox (IndexedDB)', () => {
     await until(() => outbox.pending === 0);
     expect(heard).to.deep.equal(['a']);
     expect(at).to.be.greaterThan(before);
-  });
-});
-
-describe('job breakdown and preparation (IndexedDB)', () => {
-  afterEach(async () => {
-    for (const db of dbs) {
-      db.close();
-      indexedDB.deleteDatabase(db.name);
-    }
-    dbs = [];
-  });
-
-  it('marks a job from its arrival to its result, in order, and releases what the device prepared', async () => {
-    const drawer = new TestDrawer('P');
-    const events: string[] = [];
-    Object.assign(drawer, {
-      prepare: ({ data }: { data: Record<string, unknown> }) => {
-        events.push(`prepare ${data.tag}`);
-        return { release: () => events.push(`release ${data.tag}`) };
-      },
-    });
-    const delivered: ResultMessage[] = [];
-    const db = await open(`iot-breakdown-${crypto.randomUUID()}`);
-    const store = new JobStore(db);
-    const router = new ActionRouter({
-      store, devices: { get: (id) => (id === drawer.description.identifier ? drawer : undefined) }, activity: new Activity(), log,
-      hubIdentifier: () => 'hub0000000000001',
-      deliver: async (message, job, _ttl, onSent) => {
-        delivered.push(message);
-        if (job) await db.put('jobs', job);
-        onSent?.('webrtc', performance.timeOrigin + performance.now());
-      },
-    });
-    await store.load();
-    const arrival = { receivedAt: performance.timeOrigin + performance.now() - 5, completeAt: performance.timeOrigin + performance.now() - 1 };
-    // Two at once: one job is prepared ahead per device, so the second is prepared when its turn comes.
-    await Promise.all([
-      router.accept({ ...action('b1', drawer.description.identifier, { tag: 'one' }), via: 'webrtc', arrival }),
-      router.accept(action('b2', drawer.description.identifier, { tag: 'two' })),
-    ]);
-    await until(() => delivered.length === 2);
-    const jobs = router.jobs().filter((j) => j.state === 'done');
-    const first = jobs.find((j) => j.actionUniqueId === 'b1')!;
-    const { marks } = first.breakdown!;
-    expect(first.breakdown!.via).to.equal('webrtc');
-    expect([marks.received, marks.complete]).to.deep.equal([arrival.receivedAt, arrival.completeAt]);
-    const order = ['received', 'complete', 'accepted', 'started', 'done', 'resultSentWebrtc'] as const;
-    for (let i = 1; i < order.length; i++) expect(marks[order[i]]!, order[i]).to.be.at.least(marks[order[i - 1]]!);
-    expect(events).to.deep.equal(['prepare one', 'release one', 'prepare two', 'release two']);
   });
 });
