@@ -16,6 +16,12 @@ import { link, openPos, waitHubReady, waitLink, type PosResult } from '../../tes
 import type { JobBreakdown } from '../../src/hub/breakdown.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * After each print the homepage redraws (its snapshot is pushed at most every 100 ms) and fetches
+ * the last print's picture: the next print starts once that is over, so each figure is one
+ * print's, not the tail of the previous one's (a cashier's receipts are seconds apart).
+ */
+const SETTLE_MS = 250;
 
 export interface PrintSample {
   posMs: number;
@@ -67,7 +73,9 @@ async function print(pos: Page, hub: Page, box: string, device: string, name: st
     return r;
   }, { box, device, name, via });
   if (!result.ok || result.via !== via || result.sentAt === null) throw new Error(`print of ${name} over ${via}: ${JSON.stringify(result).slice(0, 300)}`);
-  return { posMs: result.ms, sentAt: result.sentAt, answeredAt: result.answeredAt, breakdown: await breakdownOf(hub, `${result.actionId}@${device}`, via) };
+  const breakdown = await breakdownOf(hub, `${result.actionId}@${device}`, via);
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  return { posMs: result.ms, sentAt: result.sentAt, answeredAt: result.answeredAt, breakdown };
 }
 
 /** Send → all received for the print message on a fresh loopback peer pair, one message or chunked as the POS sends it. */
