@@ -2,6 +2,7 @@ import { LitElement, html, css, nothing } from 'lit';
 import { sectionStyles } from './styles.ts';
 import type { HubRef, HubSnapshot } from './hub-api.ts';
 import type { KnownDevice, LinkJob } from '../hub/link/job-queue.ts';
+import { breakdownDetails } from './job-breakdown.ts';
 
 type Group = 'pending' | 'held' | 'failed' | 'done';
 
@@ -11,6 +12,8 @@ const GROUPS: Array<{ group: Group; title: string; empty: string }> = [
   { group: 'failed', title: 'Failed or may have printed', empty: 'No failed job.' },
   { group: 'done', title: 'Done (recent)', empty: 'No job yet.' },
 ];
+
+const isLive = (job: LinkJob) => job.state === 'queued' || job.state === 'running' || job.state === 'held';
 
 function groupOf(job: LinkJob): Group {
   if (job.state === 'queued' || job.state === 'running') return 'pending';
@@ -42,6 +45,9 @@ export class QueueSection extends LitElement {
     @media (max-width: 600px) {
       td.result { white-space: normal; max-width: 12em; overflow-wrap: anywhere; }
     }
+    details summary { cursor: pointer; color: #555; }
+    table.breakdown { width: auto; margin: 2px 0 6px; }
+    table.breakdown td { border: none; padding: 0 8px 0 0; }
   `];
   declare snapshot: HubSnapshot | null;
   declare hub: HubRef | null;
@@ -85,7 +91,8 @@ export class QueueSection extends LitElement {
           ${job.state === 'running' && job.progress !== undefined
             ? html`<progress data-test="progress" max="1" .value=${job.progress}></progress> ${Math.round(job.progress * 100)} %` : nothing}</td>
         <td class="result" title=${job.result}>${job.result || (job.state === 'done' ? DONE_WITHOUT_DETAILS : '')}</td>
-        <td>${this.actions(job)}</td></tr>`)}
+        <td>${this.actions(job)}</td></tr>
+        ${isLive(job) || !job.breakdown ? nothing : html`<tr data-test="job-details" data-id=${job.id}><td></td><td colspan="5">${breakdownDetails(job.breakdown)}</td></tr>`}`)}
     </table></div>`;
   }
 

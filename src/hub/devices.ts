@@ -1,3 +1,5 @@
+import type { BreakdownRecorder } from './breakdown.ts';
+
 /**
  * The contract between the hub and its device drivers. Types and connections are the value
  * sets the server accepts in `/iot/setup` (shared/protocol/odoo-iot.md §3): anything else is
@@ -30,6 +32,21 @@ export interface ActionRequest {
   actionUniqueId: string | null;
   /** Long jobs report how far they got (a printer: bytes the transport took of the whole stream). */
   onProgress?(done: number, total: number): void;
+  /** Where the device notes its steps' time (a printer: conversion, first and last byte) for the job's breakdown. */
+  timings?: BreakdownRecorder;
+  /** What `prepare` started for this job, if anything. */
+  preparation?: Preparation;
+  /**
+   * Resolves once the job is stored as running, so a reload reports it as "may have printed";
+   * rejects when it could not be stored or the job was cancelled meanwhile. A device with
+   * `awaitsRunningStored` is started before then and must await it before its first effect.
+   */
+  runningStored?: Promise<void>;
+}
+
+/** Work started for a job before its device is touched (a printer decodes the receipt); released once the job is over. */
+export interface Preparation {
+  release(): void;
 }
 
 /** What a driver answers; the router turns it into the result Odoo expects (odoo-iot.md §5, §7). */
@@ -58,6 +75,13 @@ export interface DeviceEvent {
 export interface Device {
   readonly description: DeviceDescription;
   run(request: ActionRequest, signal: AbortSignal): Promise<ActionOutcome>;
+  /**
+   * Starts the job's pure computation (never the device) while the job is being queued and marked
+   * running, so it is ready when the device's turn comes; `run` finds it in `request.preparation`.
+   */
+  prepare?(request: Pick<ActionRequest, 'action' | 'data' | 'timings'>): Preparation | undefined;
+  /** The device awaits `request.runningStored` before anything that prints, opens or moves (its status queries may come first). */
+  readonly awaitsRunningStored?: boolean;
   /** Subscribes to unasked events; returns the unsubscribe function. */
   onEvent(listener: (event: DeviceEvent) => void): () => void;
   close(): Promise<void>;

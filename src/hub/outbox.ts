@@ -34,6 +34,8 @@ export class Outbox {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private failures = 0;
   private count = 0;
+  /** Who waits to hear that a message left, by outbox sequence number (in memory: a reload forgets them). */
+  private readonly sentListeners = new Map<number, (at: number) => void>();
   lastError = '';
   private readonly writes: WriteBatcher;
 
@@ -49,13 +51,18 @@ export class Outbox {
     return this.count;
   }
 
-  /** Writes a message (and, in the same commit, the job it finishes) and starts a flush. */
-  async append(body: unknown, expiresAt: number | null = null, job?: JobRecord): Promise<void> {
+  /**
+   * Writes a message (and, in the same commit, the job it finishes) and starts a flush;
+   * `onSent` hears when Odoo took it (wall-clock ms, performance.timeOrigin-based).
+   */
+  async append(body: unknown, expiresAt: number | null = null, job?: JobRecord, onSent?: (at: number) => void): Promise<void> {
     const record: OutboxRecord = { createdAt: Date.now(), expiresAt, body };
-    await this.writes.write(job ? ['outbox', 'jobs'] : ['outbox'], (tx) => [
-      tx.objectStore('outbox').add(record),
-      ...(job ? [tx.objectStore('jobs').put(job)] : []),
-    ]);
+    await this.writes.write(job ? ['outbox', 'jobs'] : ['outbox'], (tx) => {
+      const added = tx.objectStore('outbox').add(record);
+      // Set before the transaction commits, so a flush already running cannot send it unheard.
+      if (onSent) void added.then((seq) => this.sentListeners.set(seq, onSent), () => undefined);
+      return [added, ...(job ? [tx.objectStore('jobs').put(job)] : [])];
+    });
     this.count++;
     this.options.onChange?.();
     this.kick();
@@ -92,6 +99,7 @@ export class Outbox {
 
   /** Forgets everything waiting (the pairing was removed: those results belong to another database). */
   async clear(): Promise<void> {
+    this.sentListeners.clear();
     await this.db.clear('outbox');
     this.count = 0;
     this.options.onChange?.();
@@ -106,6 +114,7 @@ export class Outbox {
         if (record.expiresAt === null || record.expiresAt > Date.now()) {
           try {
             await this.options.send(record.body);
+            this.sentListeners.get(record.seq!)?.(performance.timeOrigin + performance.now());
           } catch (error) {
             if (!(error instanceof Undeliverable)) {
               this.scheduleRetry(error);
@@ -114,6 +123,7 @@ export class Outbox {
             this.options.log.warning(`a message to Odoo was refused and dropped: ${describeError(error)}`);
           }
         }
+        this.sentListeners.delete(record.seq!);
         await this.writes.write(['outbox'], (tx) => tx.objectStore('outbox').delete(record.seq!));
         this.count = Math.max(0, this.count - 1);
         if (this.failures) {

@@ -1,4 +1,4 @@
-import type { ActionOutcome, Device, DeviceEvent, OdooDeviceType } from './devices.ts';
+import type { ActionOutcome, Device, DeviceEvent, OdooDeviceType, Preparation } from './devices.ts';
 import type { JobRecord, JobState } from '../store/schema.ts';
 import type { Activity } from './activity.ts';
 import type { ScopedLogger } from './logger.ts';
@@ -6,6 +6,7 @@ import { describeError } from './logger.ts';
 import type { JobStore } from './job-store.ts';
 import type { IotAction } from '../odoo/iot/messages.ts';
 import { resultMessage, type ResultMessage } from '../odoo/iot/results.ts';
+import { BreakdownRecorder, wallClock, type JobBreakdown } from './breakdown.ts';
 import { DEFAULT_HOLD_MS, holdsWhileOffline, jobKind, maxWaitMs, QUEUE_TEXT, type JobKind } from './queue-policy.ts';
 
 /**
@@ -21,8 +22,11 @@ export interface RouterDeps {
   activity: Activity;
   log: ScopedLogger;
   hubIdentifier(): string;
-  /** Sends a result or event on every path; `job` is finished in the same write as the outbox entry. */
-  deliver(message: ResultMessage, job: JobRecord | null, ttlMs?: number): Promise<void>;
+  /**
+   * Sends a result or event on every path; `job` is finished in the same write as the outbox
+   * entry. `onSent` hears when it left on each path (the job's breakdown).
+   */
+  deliver(message: ResultMessage, job: JobRecord | null, ttlMs?: number, onSent?: (path: 'webrtc' | 'bus', at: number) => void): Promise<void>;
   /** Odoo 18 prints are acknowledged on their own route once done. */
   acknowledgeOdoo18?(action: IotAction, deviceIdentifier: string): void;
   onChange?(): void;
@@ -61,6 +65,8 @@ export class ActionRouter {
   private waiters = new Set<() => void>();
   private sequence = 0;
   private duplicates = 0;
+  /** Jobs whose device started preparing them at arrival (its line was free), with their timings. */
+  private readonly prepared = new Map<string, { device: Device; preparation: Preparation | undefined; timings: BreakdownRecorder }>();
 
   constructor(private readonly deps: RouterDeps) {}
 
@@ -78,6 +84,7 @@ export class ActionRouter {
     }
     const now = Date.now();
     const base = action.actionUniqueId ?? this.localId(now);
+    const marks: JobBreakdown['marks'] = action.arrival ? { received: action.arrival.receivedAt, complete: action.arrival.completeAt } : { received: wallClock() };
     const jobs: JobRecord[] = action.deviceIdentifiers.map((device) => ({
       id: `${base}@${device}`,
       actionUniqueId: action.actionUniqueId,
@@ -88,11 +95,17 @@ export class ActionRouter {
       state: 'queued',
       createdAt: now,
       updatedAt: now,
+      breakdown: { via: action.via, marks: { ...marks }, spans: {} },
     }));
+    // A device with nothing to do starts on the job (decoding a receipt) while it is written to IndexedDB.
+    for (const job of jobs) this.prepareEarly(job);
     if (!(await this.deps.store.admit(action.actionUniqueId, jobs))) {
+      for (const job of jobs) this.releasePrepared(job.id);
       this.duplicates++;
       return false;
     }
+    const accepted = wallClock();
+    for (const job of jobs) job.breakdown!.marks.accepted = accepted;
     for (const job of jobs) await this.dispatch(job, action);
     this.deps.onChange?.();
     return true;
@@ -247,21 +260,34 @@ export class ActionRouter {
     const timeoutMs = this.deps.jobTimeoutMs ?? JOB_TIMEOUT_MS;
     const timer = setTimeout(() => abort.abort(new Error(`the device did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
     let outcome: ActionOutcome;
+    const early = this.prepared.get(job.id);
+    this.prepared.delete(job.id);
+    if (early && early.device !== device) early.preparation?.release();
+    const timings = early?.timings ?? new BreakdownRecorder();
+    // Started now at the latest: it runs while the 'running' state is written.
+    const preparation = early?.device === device ? early.preparation : device.prepare?.({ action: job.action, data: actionData(job), timings });
     try {
-      await this.deps.store.update(job, 'running');
-      this.deps.onChange?.();
-      // Cancelled while the state was being written: the device is never touched.
-      abort.signal.throwIfAborted();
+      const runningStored = this.deps.store.update(job, 'running').then(() => {
+        this.deps.onChange?.();
+        // Cancelled while the state was being written: the device does nothing.
+        abort.signal.throwIfAborted();
+        if (job.breakdown) job.breakdown.marks.started = wallClock();
+      });
+      runningStored.catch(() => undefined);
+      // A device that waits for the stored state before it acts may start its checks meanwhile.
+      if (!device.awaitsRunningStored) await runningStored;
       outcome = await Promise.race([
         device.run({
           action: job.action, data: actionData(job), sessionId: job.sessionId, actionUniqueId: job.actionUniqueId,
-          onProgress: (sent, total) => this.reportProgress(job.id, sent, total),
+          onProgress: (sent, total) => this.reportProgress(job.id, sent, total), timings, preparation, runningStored,
         }, abort.signal),
         new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true })),
       ]);
     } catch (error) {
       outcome = { status: 'error', result: describeError(error).replace(/^Error: /, '') };
     } finally {
+      if (job.breakdown) job.breakdown.marks.done = wallClock();
+      preparation?.release();
       clearTimeout(timer);
       this.running.delete(job.id);
       this.progress.delete(job.id);
@@ -270,6 +296,11 @@ export class ActionRouter {
     job.state = cancelled ? 'cancelled' : outcome.status === 'success' || outcome.status === 'warning' ? 'done' : 'failed';
     job.result = outcome.result ?? outcome.message ?? null;
     job.updatedAt = Date.now();
+    if (job.breakdown) {
+      const measured = timings.result();
+      Object.assign(job.breakdown.spans, measured.spans);
+      Object.assign(job.breakdown.marks, measured.marks);
+    }
     // The result is queued for writing now; the device's next job goes on without waiting for the
     // commit. Writes commit in the order they were queued (write-batcher.ts), so the next job's
     // 'running' is never on disk before this result, and the two can share one transaction.
@@ -353,19 +384,38 @@ export class ActionRouter {
 
   /** Writes the finished job with its result (one transaction) and moves it to the recent list. */
   private async finish(job: JobRecord, outcome: ActionOutcome): Promise<void> {
+    this.releasePrepared(job.id);
     this.live.delete(job.id);
     this.remember(job);
-    await this.safeDeliver(this.message(job, outcome), job);
+    const onSent = (path: 'webrtc' | 'bus', at: number) => {
+      if (!job.breakdown) return;
+      job.breakdown.marks[path === 'webrtc' ? 'resultSentWebrtc' : 'resultSentBus'] ??= at;
+      this.deps.onChange?.();
+    };
+    await this.safeDeliver(this.message(job, outcome), job, onSent);
     void this.deps.store.finished(job).catch((error) => this.deps.log.warning(`finished jobs not trimmed: ${describeError(error)}`));
   }
 
-  private async safeDeliver(message: ResultMessage, job: JobRecord): Promise<void> {
+  private async safeDeliver(message: ResultMessage, job: JobRecord, onSent?: (path: 'webrtc' | 'bus', at: number) => void): Promise<void> {
     try {
-      await this.deps.deliver(message, job);
+      await this.deps.deliver(message, job, undefined, onSent);
     } catch (error) {
       this.deps.log.error(`the result of ${job.id} could not be stored: ${describeError(error)}`);
     }
     this.deps.onChange?.();
+  }
+
+  private prepareEarly(job: JobRecord): void {
+    const device = this.deps.devices.get(job.deviceIdentifier);
+    // One job prepared ahead per device: a burst of receipts must not decode them all at once.
+    if (!device?.prepare || this.lanes.has(job.deviceIdentifier) || [...this.prepared.values()].some((p) => p.device === device)) return;
+    const timings = new BreakdownRecorder();
+    this.prepared.set(job.id, { device, timings, preparation: device.prepare({ action: job.action, data: actionData(job), timings }) });
+  }
+
+  private releasePrepared(id: string): void {
+    this.prepared.get(id)?.preparation?.release();
+    this.prepared.delete(id);
   }
 
   private reportProgress(id: string, sent: number, total: number): void {

@@ -4,6 +4,7 @@
  * what to do with each message and what to send back (odoo-iot.md §6).
  */
 import { ChunkAssembler } from './chunks.ts';
+import { wallClock, type ActionArrival } from '../hub/breakdown.ts';
 
 /** odoo-iot.md §6: the POS opens a data channel with this label. */
 export const IOT_CHANNEL_LABEL = 'iot';
@@ -12,13 +13,15 @@ export const ICE_GATHERING_TIMEOUT_MS = 2_000;
 
 /** What the worker offers the window (a comlink remote of `HubService.link`). */
 export interface LinkForWindow {
-  channelMessage(channelId: string, text: string): Promise<void>;
+  channelMessage(channelId: string, text: string, arrival?: ActionArrival): Promise<void>;
   channelsChanged(count: number): void;
 }
 
 interface OpenChannel {
   channel: RTCDataChannel;
   assembler: ChunkAssembler;
+  /** When the message being reassembled started to arrive. */
+  firstChunkAt: number | null;
 }
 
 export class RtcHost {
@@ -52,17 +55,20 @@ export class RtcHost {
     return { type: local.type, sdp: local.sdp };
   }
 
-  /** Sends on one channel, or on every open one. */
-  send(channelId: string | null, text: string): void {
+  /** Sends on one channel, or on every open one; returns when the last channel took it (wall-clock ms), or null. */
+  send(channelId: string | null, text: string): number | null {
+    let sentAt: number | null = null;
     const targets = channelId === null ? [...this.channels.values()] : [this.channels.get(channelId)].filter((c): c is OpenChannel => !!c);
     for (const { channel } of targets) {
       if (channel.readyState !== 'open') continue;
       try {
         channel.send(text);
+        sentAt = wallClock();
       } catch (error) {
         this.onProblem(`WebRTC send failed: ${(error as Error).message}`);
       }
     }
+    return sentAt;
   }
 
   reload(): void {
@@ -82,7 +88,7 @@ export class RtcHost {
   private adopt(channel: RTCDataChannel): void {
     if (channel.label !== IOT_CHANNEL_LABEL) return;
     const id = `rtc-${++this.sequence}`;
-    const entry: OpenChannel = { channel, assembler: new ChunkAssembler() };
+    const entry: OpenChannel = { channel, assembler: new ChunkAssembler(), firstChunkAt: null };
     const opened = () => {
       this.channels.set(id, entry);
       this.link.channelsChanged(this.channels.size);
@@ -93,14 +99,20 @@ export class RtcHost {
       if (this.channels.delete(id)) this.link.channelsChanged(this.channels.size);
     });
     channel.addEventListener('message', (event) => {
+      const at = wallClock();
       if (typeof event.data !== 'string') return this.onProblem('binary WebRTC message ignored: the POS sends text');
+      entry.firstChunkAt ??= at;
       let whole: string | null;
       try {
         whole = entry.assembler.push(event.data);
       } catch (error) {
+        entry.firstChunkAt = null;
         return this.onProblem((error as Error).message);
       }
-      if (whole !== null) void this.link.channelMessage(id, whole).catch((error: Error) => this.onProblem(`hub worker: ${error.message}`));
+      if (whole === null) return;
+      const arrival = { receivedAt: entry.firstChunkAt, completeAt: wallClock() };
+      entry.firstChunkAt = null;
+      void this.link.channelMessage(id, whole, arrival).catch((error: Error) => this.onProblem(`hub worker: ${error.message}`));
     });
   }
 }

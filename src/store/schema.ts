@@ -1,3 +1,4 @@
+import type { JobBreakdown } from '../hub/breakdown.ts';
 import type { DBSchema } from 'idb';
 
 /** One line of the hub's log. `message` is already redacted when it is stored. */
@@ -68,6 +69,8 @@ export interface JobRecord {
   repeatOf?: string;
   /** The bulky action data (receipt image, document) was dropped once finished, to bound the store. */
   trimmed?: boolean;
+  /** Where the job's time went (src/hub/breakdown.ts); the result-sent marks are kept in memory only. */
+  breakdown?: JobBreakdown;
 }
 
 /** A result or event waiting to reach Odoo, flushed in `seq` order. */

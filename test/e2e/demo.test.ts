@@ -99,6 +99,14 @@ describe('embedded demo (npm start without Odoo)', () => {
     const doneResults = hub.locator('[data-test=jobs-done] tr[data-test=job] td.result');
     await doneResults.first().waitFor({ timeout: 5_000 });
     for (const text of await doneResults.allTextContents()) assert.ok(text.trim() !== '' && !/null/.test(text), `Done result "${text}"`);
+    // The receipt's details say where its time went, from its arrival to its result.
+    const details = hub.locator('[data-test=jobs-done] [data-test=breakdown]').last();
+    await details.locator('summary').click();
+    const steps = await details.locator('[data-test=breakdown-step]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.step));
+    for (const step of ['queued (IndexedDB)', 'first byte to the printer', 'last byte taken', 'JPEG decode', 'dither', 'status check before']) {
+      assert.ok(steps.includes(step), `"${step}" among ${steps.join(', ')}`);
+    }
+    assert.ok(steps.some((s) => /^result sent/.test(s ?? '')), `a result sent step among ${steps.join(', ')}`);
     const printer = (await demoState(hub))!.printer;
     assert.deepEqual({ receipts: printer.receiptsPrinted, drawer: printer.drawerOpenings }, { receipts: 1, drawer: 1 });
     await pos.close();

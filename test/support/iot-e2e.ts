@@ -104,6 +104,10 @@ export interface PosResult {
   actionId: string;
   message: Record<string, unknown>;
   ms: number;
+  /** When the POS page sent it (wall-clock ms, comparable with the hub's job breakdown), null if it never left. */
+  sentAt: number | null;
+  /** When the POS page had the result (wall-clock ms). */
+  answeredAt: number;
 }
 
 export async function openPos(context: BrowserContext, sim: RunningSimulator): Promise<Page> {

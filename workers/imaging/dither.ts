@@ -31,50 +31,127 @@ export function ditherToBitmap(rgba: Uint8Array | Uint8ClampedArray, width: numb
 }
 
 /**
- * Inverts and dithers 8-bit grey levels (rows `stride` bytes apart) into printer dots.
- * The loop is the serial error chain of `tobilevel` and nothing else: no allocation, no
- * per-pixel call, integer arithmetic only (a pixel depends on its left neighbour, so this chain
- * is the floor: about 3.5 ns a pixel in Chromium here).
+ * Inverts and dithers 8-bit grey levels (rows `stride` bytes apart) into printer dots, a band
+ * of rows at a time: Floyd-Steinberg's whole state between two rows is the next row's error
+ * terms, so `next(n)` continues exactly where the last call stopped and the dots of a receipt
+ * dithered in bands are the dots of the receipt dithered at once (a slice can go to the printer
+ * before the next one is dithered).
  */
-export function ditherGrey(grey: Uint8Array, stride: number, width: number, height: number): Bitmap {
-  if (stride < width || grey.length < stride * (height - 1) + width) {
-    throw new RangeError(`grey buffer holds ${grey.length} bytes, ${width}x${height} with rows ${stride} bytes apart needs more`);
-  }
-  const bitmap = emptyBitmap(width, height);
-  const out = bitmap.data;
-  const bytesPerRow = bitmap.bytesPerRow;
+export class GreyDitherer {
+  readonly bitmap: Bitmap;
   // errors[x + 1] holds the error (in sixteenths) diffused into column x of the current row;
   // column x writes errors[x], the share of column x - 1 of the next row, once it is final.
-  const errors = new Int32Array(width + 1);
-  for (let y = 0; y < height; y++) {
-    // l carries 7/16 of the left neighbour's error, l0 and l1 the pending 5/16 and 1/16 shares.
+  private readonly errors: Int32Array;
+  private row = 0;
+
+  constructor(private readonly grey: Uint8Array, private readonly stride: number, width: number, height: number) {
+    if (stride < width || grey.length < stride * (height - 1) + width) {
+      throw new RangeError(`grey buffer holds ${grey.length} bytes, ${width}x${height} with rows ${stride} bytes apart needs more`);
+    }
+    this.bitmap = emptyBitmap(width, height);
+    this.errors = new Int32Array(width + 1);
+  }
+
+  /** Rows dithered so far (the bitmap's rows above this one are final). */
+  get rowsDone(): number {
+    return this.row;
+  }
+
+  /** Dithers up to `rows` more rows; returns how many rows are done in all. */
+  next(rows: number): number {
+    const end = Math.min(this.bitmap.height, this.row + Math.max(0, rows));
+    ditherRows(this.grey, this.stride, this.bitmap, this.errors, this.row, end);
+    this.row = end;
+    return end;
+  }
+}
+
+export function ditherGrey(grey: Uint8Array, stride: number, width: number, height: number): Bitmap {
+  const ditherer = new GreyDitherer(grey, stride, width, height);
+  ditherer.next(height);
+  return ditherer.bitmap;
+}
+
+/**
+ * Rows [from, to) of `tobilevel`'s serial error chain: no allocation, no per-pixel call,
+ * integer arithmetic only. Each pixel:
+ *   s = 7/16 of the left neighbour's error + the error diffused from the row above (sixteenths);
+ *   v = inverted grey + s / 16 (C division truncates towards zero: 15 is added to negative sums
+ *   before the shift), clamped to 0..255; a dot when v > 128, and then v -= 255;
+ *   the row below gets 3/16 (down-left, final now: errors[x]), 5/16 (down, pending in l0) and
+ *   1/16 (down-right, pending in l1); the right neighbour 7/16 (l).
+ * The eight pixels of a byte are written out one after the other, each with its own constant bit:
+ * measured side by side in Chromium on the 120-item receipt, 7.3-7.6 ms against 8.9-9.8 for one
+ * loop over pixels with a computed bit (docs/printing-performance.md); `| 0` keeps V8 in 32-bit
+ * integers without overflow checks.
+ */
+function ditherRows(grey: Uint8Array, stride: number, bitmap: Bitmap, errors: Int32Array, from: number, to: number): void {
+  const { width, bytesPerRow, data: out } = bitmap;
+  const wholeBytes = width >> 3;
+  for (let y = from; y < to; y++) {
     let l = 0;
     let l0 = 0;
     let l1 = 0;
-    let byte = 0;
+    let s = 0;
+    let v = 0;
+    let x = 0;
     let p = y * stride;
     const rowStart = y * bytesPerRow;
-    for (let x = 0; x < width; x++, p++) {
-      const sum = l + errors[x + 1];
-      // C division truncates towards zero: add 15 to negative sums before the shift.
-      let level = 255 - grey[p] + ((sum + ((sum >> 31) & 15)) >> 4);
-      if (level < 0) level = 0;
-      else if (level > 255) level = 255;
-      if (level > DOT_THRESHOLD) {
-        level -= 255;
-        byte |= 0x80 >> (x & 7);
-      }
-      if ((x & 7) === 7) {
-        out[rowStart + (x >> 3)] = byte;
-        byte = 0;
-      }
-      errors[x] = 3 * level + l0;
-      l0 = 5 * level + l1;
-      l1 = level;
-      l = 7 * level;
+    for (let b = 0; b < wholeBytes; b++) {
+      let byte = 0;
+      s = (l + errors[x + 1]) | 0;
+      v = (255 - grey[p++] + ((s + ((s >> 31) & 15)) >> 4)) | 0;
+      if (v < 0) v = 0; else if (v > 255) v = 255;
+      if (v > DOT_THRESHOLD) { v = (v - 255) | 0; byte |= 0x80; }
+      errors[x++] = (3 * v + l0) | 0; l0 = (5 * v + l1) | 0; l1 = v; l = (7 * v) | 0;
+      s = (l + errors[x + 1]) | 0;
+      v = (255 - grey[p++] + ((s + ((s >> 31) & 15)) >> 4)) | 0;
+      if (v < 0) v = 0; else if (v > 255) v = 255;
+      if (v > DOT_THRESHOLD) { v = (v - 255) | 0; byte |= 0x40; }
+      errors[x++] = (3 * v + l0) | 0; l0 = (5 * v + l1) | 0; l1 = v; l = (7 * v) | 0;
+      s = (l + errors[x + 1]) | 0;
+      v = (255 - grey[p++] + ((s + ((s >> 31) & 15)) >> 4)) | 0;
+      if (v < 0) v = 0; else if (v > 255) v = 255;
+      if (v > DOT_THRESHOLD) { v = (v - 255) | 0; byte |= 0x20; }
+      errors[x++] = (3 * v + l0) | 0; l0 = (5 * v + l1) | 0; l1 = v; l = (7 * v) | 0;
+      s = (l + errors[x + 1]) | 0;
+      v = (255 - grey[p++] + ((s + ((s >> 31) & 15)) >> 4)) | 0;
+      if (v < 0) v = 0; else if (v > 255) v = 255;
+      if (v > DOT_THRESHOLD) { v = (v - 255) | 0; byte |= 0x10; }
+      errors[x++] = (3 * v + l0) | 0; l0 = (5 * v + l1) | 0; l1 = v; l = (7 * v) | 0;
+      s = (l + errors[x + 1]) | 0;
+      v = (255 - grey[p++] + ((s + ((s >> 31) & 15)) >> 4)) | 0;
+      if (v < 0) v = 0; else if (v > 255) v = 255;
+      if (v > DOT_THRESHOLD) { v = (v - 255) | 0; byte |= 0x08; }
+      errors[x++] = (3 * v + l0) | 0; l0 = (5 * v + l1) | 0; l1 = v; l = (7 * v) | 0;
+      s = (l + errors[x + 1]) | 0;
+      v = (255 - grey[p++] + ((s + ((s >> 31) & 15)) >> 4)) | 0;
+      if (v < 0) v = 0; else if (v > 255) v = 255;
+      if (v > DOT_THRESHOLD) { v = (v - 255) | 0; byte |= 0x04; }
+      errors[x++] = (3 * v + l0) | 0; l0 = (5 * v + l1) | 0; l1 = v; l = (7 * v) | 0;
+      s = (l + errors[x + 1]) | 0;
+      v = (255 - grey[p++] + ((s + ((s >> 31) & 15)) >> 4)) | 0;
+      if (v < 0) v = 0; else if (v > 255) v = 255;
+      if (v > DOT_THRESHOLD) { v = (v - 255) | 0; byte |= 0x02; }
+      errors[x++] = (3 * v + l0) | 0; l0 = (5 * v + l1) | 0; l1 = v; l = (7 * v) | 0;
+      s = (l + errors[x + 1]) | 0;
+      v = (255 - grey[p++] + ((s + ((s >> 31) & 15)) >> 4)) | 0;
+      if (v < 0) v = 0; else if (v > 255) v = 255;
+      if (v > DOT_THRESHOLD) { v = (v - 255) | 0; byte |= 0x01; }
+      errors[x++] = (3 * v + l0) | 0; l0 = (5 * v + l1) | 0; l1 = v; l = (7 * v) | 0;
+      out[rowStart + b] = byte;
     }
-    if (width & 7) out[rowStart + (width >> 3)] = byte;
+    if (x < width) {
+      let byte = 0;
+      for (let bit = 0x80; x < width; bit >>= 1) {
+        s = (l + errors[x + 1]) | 0;
+        v = (255 - grey[p++] + ((s + ((s >> 31) & 15)) >> 4)) | 0;
+        if (v < 0) v = 0; else if (v > 255) v = 255;
+        if (v > DOT_THRESHOLD) { v = (v - 255) | 0; byte |= bit; }
+        errors[x++] = (3 * v + l0) | 0; l0 = (5 * v + l1) | 0; l1 = v; l = (7 * v) | 0;
+      }
+      out[rowStart + wholeBytes] = byte;
+    }
     errors[width] = l0;
   }
-  return bitmap;
 }

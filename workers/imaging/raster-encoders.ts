@@ -14,23 +14,38 @@ export const MAX_RASTER_SLICE_ROWS = 255;
 /** ESC/POS `GS V A n`: feed and full cut; the box sends n = 0x0A. */
 export const ESCPOS_CUT = Uint8Array.of(0x1d, 0x56, 0x41, 0x0a);
 
+/** Length of the whole `GS v 0` stream of a `height`-row image (slices, dots, cut). */
+export function escposRasterLength(bytesPerRow: number, height: number): number {
+  return Math.ceil(height / MAX_RASTER_SLICE_ROWS) * (GS_V_0.length + 4) + bytesPerRow * height + ESCPOS_CUT.length;
+}
+
+function writeSlice(out: Uint8Array, o: number, bitmap: Bitmap, row: number, rows: number): number {
+  const { bytesPerRow, data } = bitmap;
+  out.set(GS_V_0, o);
+  out[o + 4] = bytesPerRow & 0xff;
+  out[o + 5] = bytesPerRow >> 8;
+  out[o + 6] = rows & 0xff;
+  out[o + 7] = rows >> 8;
+  out.set(data.subarray(row * bytesPerRow, (row + rows) * bytesPerRow), o + 8);
+  return o + 8 + rows * bytesPerRow;
+}
+
 export function escposRaster(bitmap: Bitmap): Uint8Array {
-  const { bytesPerRow, height, data } = bitmap;
-  const slices = Math.ceil(height / MAX_RASTER_SLICE_ROWS);
-  const out = new Uint8Array(slices * (GS_V_0.length + 4) + data.length + ESCPOS_CUT.length);
+  const out = new Uint8Array(escposRasterLength(bitmap.bytesPerRow, bitmap.height));
   let o = 0;
-  for (let row = 0; row < height; row += MAX_RASTER_SLICE_ROWS) {
-    const rows = Math.min(MAX_RASTER_SLICE_ROWS, height - row);
-    out.set(GS_V_0, o);
-    out[o + 4] = bytesPerRow & 0xff;
-    out[o + 5] = bytesPerRow >> 8;
-    out[o + 6] = rows & 0xff;
-    out[o + 7] = rows >> 8;
-    o += 8;
-    out.set(data.subarray(row * bytesPerRow, (row + rows) * bytesPerRow), o);
-    o += rows * bytesPerRow;
-  }
+  for (let row = 0; row < bitmap.height; row += MAX_RASTER_SLICE_ROWS) o = writeSlice(out, o, bitmap, row, Math.min(MAX_RASTER_SLICE_ROWS, bitmap.height - row));
   out.set(ESCPOS_CUT, o);
+  return out;
+}
+
+/**
+ * One `GS v 0` command of the stream escposRaster makes, rows [row, row + rows) (at most 255),
+ * followed by `trailer` (the cut, after the last slice): the slices in order are that stream.
+ */
+export function escposRasterSlice(bitmap: Bitmap, row: number, rows: number, trailer: Uint8Array = new Uint8Array(0)): Uint8Array {
+  if (rows < 0 || rows > MAX_RASTER_SLICE_ROWS || row < 0 || row + rows > bitmap.height) throw new RangeError(`no slice of ${rows} rows at row ${row} in a ${bitmap.height}-row image`);
+  const out = new Uint8Array(rows === 0 ? trailer.length : GS_V_0.length + 4 + rows * bitmap.bytesPerRow + trailer.length);
+  out.set(trailer, rows === 0 ? 0 : writeSlice(out, 0, bitmap, row, rows));
   return out;
 }
 

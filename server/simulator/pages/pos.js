@@ -12,6 +12,10 @@ const BUS_RETRY_MAX_MS = 5000;
 
 const uuid = () => crypto.randomUUID();
 const now = () => performance.now();
+/** Wall-clock ms with sub-ms precision, comparable with the hub's job breakdown (same browser). */
+const wallClock = () => performance.timeOrigin + performance.now();
+/** When each action left this page (action id -> wall clock), for benchmarks. */
+const sentAt = new Map();
 
 async function rpc(model, method, args = [], kwargs = {}) {
   const response = await fetch(`/web/dataset/call_kw/${model}/${method}`, {
@@ -230,6 +234,7 @@ function viaBus(box, device, data, id, timeoutMs) {
     }, timeoutMs);
     bus
       .connect()
+      .then(() => sentAt.set(id, wallClock()))
       .then(() => rpc('iot.channel', 'send_message', [{ iot_identifiers: [box], iot_identifier: box, session_id: id, device_identifiers: [device], device_identifier: device, ...data }, 'iot_action']))
       .catch((error) => {
         clearTimeout(timer);
@@ -257,7 +262,9 @@ async function viaWebRtc(box, device, data, id, timeoutMs, messageType = 'iot_ac
       }
     }
     entry.channel.addEventListener('message', onMessage);
-    webrtc.send(entry, JSON.stringify({ device_identifier: device, data, session_id: id, message_type: messageType }));
+    const text = JSON.stringify({ device_identifier: device, data, session_id: id, message_type: messageType });
+    sentAt.set(id, wallClock());
+    webrtc.send(entry, text);
   });
 }
 
@@ -304,7 +311,8 @@ async function action({ box, device, data = {}, via = 'auto', timeoutMs = RESULT
   }
   if (!message) message = await viaBus(box, device, payload, actionId, timeoutMs);
   const ms = now() - started;
-  const result = { ok: succeeded(message), status: message.status, via: path, actionId, message, ms };
+  const result = { ok: succeeded(message), status: message.status, via: path, actionId, message, ms, sentAt: sentAt.get(actionId) ?? null, answeredAt: wallClock() };
+  sentAt.delete(actionId);
   record({ path: `${path}-result`, device_identifier: device, ms, status: message.status });
   return result;
 }

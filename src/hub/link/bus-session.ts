@@ -13,6 +13,7 @@ import { ackMessage, remoteDebugAck, type ResultMessage } from '../../odoo/iot/r
 import { measureConnection } from '../../odoo/iot/connection-test.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from './clock.ts';
+import { wallClock } from '../breakdown.ts';
 
 /** odoo-iot.md §4.1: a `server_clear` this soon after connecting is a replay of an old one. */
 export const SERVER_CLEAR_GRACE_MS = 5_000;
@@ -151,14 +152,14 @@ export class BusSession {
     this.client?.reconnectNow();
   }
 
-  private async dispatch({ id, type, payload }: Notification): Promise<void> {
+  private async dispatch({ id, type, payload, receivedAt }: Notification): Promise<void> {
     const identifier = this.deps.identifier();
     if (NOT_FOR_BOXES.has(type) || !isForHub(payload, identifier)) return;
     const { events } = this.deps;
     try {
       switch (type) {
         case 'iot_action':
-          return await events.action(parseBusAction(payload));
+          return await events.action({ ...parseBusAction(payload), arrival: { receivedAt: receivedAt ?? wallClock(), completeAt: wallClock() } });
         case 'webrtc_offer':
           return events.offer(parseWebrtcOffer(payload).offer);
         case 'restart_odoo':

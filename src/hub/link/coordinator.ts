@@ -5,6 +5,7 @@
  * one another. docs/link.md draws the parts and the direction of their events.
  */
 import { proxyMarker } from 'comlink';
+import type { ActionArrival } from '../breakdown.ts';
 import type { PairingRecord } from '../../store/schema.ts';
 import { RegistrationError } from '../../odoo/iot/registration.ts';
 import { sleep, systemClock, type Clock, type TimerId } from './clock.ts';
@@ -90,7 +91,7 @@ export class IotLink {
     });
     this.queue = new JobQueue({
       db, logger, clock, activity: deps.activity, devices: deps.devices, hubIdentifier: identifier,
-      deliver: (message, job, ttlMs) => this.delivery.deliver(message, job, ttlMs),
+      deliver: (message, job, ttlMs, onSent) => this.delivery.deliver(message, job, ttlMs, onSent),
       acknowledgeOdoo18: (action, device) => void this.delivery.acknowledgeOdoo18(action, device),
       changed,
     });
@@ -194,9 +195,9 @@ export class IotLink {
     this.rtc.channelsChanged(count);
   }
 
-  /** A text message from a WebRTC `iot` channel, already reassembled by the window. */
-  channelMessage(channelId: string, text: string): Promise<void> {
-    return this.rtc.channelMessage(channelId, text);
+  /** A text message from a WebRTC `iot` channel, already reassembled by the window (`arrival`: when its chunks came). */
+  channelMessage(channelId: string, text: string, arrival?: ActionArrival): Promise<void> {
+    return this.rtc.channelMessage(channelId, text, arrival);
   }
 
   /** Re-sends the registration when devices, address or version changed. */

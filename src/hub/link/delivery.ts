@@ -12,6 +12,9 @@ import type { IotAction } from '../../odoo/iot/messages.ts';
 import { PRINTER_STATUS_PATH, SEND_WEBSOCKET_PATH, type ResultMessage } from '../../odoo/iot/results.ts';
 import type { Clock } from './clock.ts';
 
+/** When a path took a result (wall-clock ms). */
+export type SentListener = (path: 'webrtc' | 'bus', at: number) => void;
+
 export interface DeliveryEvents {
   /** A post failed in a way a reconnect may cure: the server may be back before the bus knows. */
   serverUnreachable(): void;
@@ -25,8 +28,8 @@ export interface DeliveryDeps {
   identifier(): string;
   /** The paired database's name, for `X-Odoo-Database`. */
   dbName(): string | undefined;
-  /** Sends a message on the live paths (the open WebRTC channels). */
-  live(message: ResultMessage): void;
+  /** Sends a message on the live paths (the open WebRTC channels); resolves with when it left, or null. */
+  live(message: ResultMessage): Promise<number | null>;
   fetch?: typeof fetch;
   retryMinMs?: number;
   retryMaxMs?: number;
@@ -63,11 +66,14 @@ export class Delivery {
     return this.outbox.lastError;
   }
 
-  /** A result or event on every path; `job` is finished in the same write as the outbox entry. */
-  async deliver(message: ResultMessage, job: JobRecord | null, ttlMs?: number): Promise<void> {
+  /**
+   * A result or event on every path; `job` is finished in the same write as the outbox entry.
+   * `onSent` learns when each path took it (the job's breakdown).
+   */
+  async deliver(message: ResultMessage, job: JobRecord | null, ttlMs?: number, onSent?: SentListener): Promise<void> {
     // Live first: an open channel works even while the Odoo server is unreachable.
-    this.deps.live(message);
-    await this.outbox.append(message, ttlMs ? this.deps.clock.now() + ttlMs : null, job ?? undefined);
+    void this.deps.live(message).then((at) => at !== null && onSent?.('webrtc', at));
+    await this.outbox.append(message, ttlMs ? this.deps.clock.now() + ttlMs : null, job ?? undefined, onSent && ((at) => onSent('bus', at)));
   }
 
   /** A message for Odoo only (an acknowledgement of a bus message). */

@@ -14,6 +14,8 @@ import { HOLD_MINUTES_MAX, HOLD_SETTING, holdMsFrom, holdsWhileOffline, jobKind 
 import type { IotAction } from '../../odoo/iot/messages.ts';
 import type { ResultMessage } from '../../odoo/iot/results.ts';
 import type { Clock, TimerId } from './clock.ts';
+import type { JobBreakdown } from '../breakdown.ts';
+import type { SentListener } from './delivery.ts';
 
 /** The one-time trim of old job payloads waits this long after start. */
 const STORE_SWEEP_DELAY_MS = 5_000;
@@ -32,6 +34,8 @@ export interface LinkJob {
   /** Print jobs can be sent again (Retry, Reprint) while their data is kept. */
   repeatable: boolean;
   repeatOf?: string;
+  /** Where the job's time went (src/hub/breakdown.ts). */
+  breakdown?: JobBreakdown;
 }
 
 /** A device the hub has driven, with how long its print jobs wait when it is away. */
@@ -52,7 +56,7 @@ export interface JobQueueDeps {
     listing(): { devices: Device[] };
   };
   hubIdentifier(): string;
-  deliver(message: ResultMessage, job: JobRecord | null, ttlMs?: number): Promise<void>;
+  deliver(message: ResultMessage, job: JobRecord | null, ttlMs?: number, onSent?: SentListener): Promise<void>;
   acknowledgeOdoo18(action: IotAction, deviceIdentifier: string): void;
   changed(): void;
 }
@@ -64,7 +68,7 @@ export function summarizeJob(job: JobRecord & { progress?: number }): LinkJob {
     id: job.id, deviceIdentifier: job.deviceIdentifier, action: job.action, state: job.state,
     createdAt: job.createdAt, updatedAt: job.updatedAt, result: (result ?? '').slice(0, 200),
     progress: job.progress, heldAt: job.heldAt, repeatOf: job.repeatOf,
-    repeatable: !job.trimmed && holdsWhileOffline(jobKind(job.action)),
+    repeatable: !job.trimmed && holdsWhileOffline(jobKind(job.action)), breakdown: job.breakdown,
   };
 }
 
@@ -85,7 +89,7 @@ export class JobQueue {
       activity: deps.activity,
       log: deps.logger.scope('router'),
       hubIdentifier: () => deps.hubIdentifier(),
-      deliver: (message, job, ttlMs) => deps.deliver(message, job, ttlMs),
+      deliver: (message, job, ttlMs, onSent) => deps.deliver(message, job, ttlMs, onSent),
       acknowledgeOdoo18: (action, device) => deps.acknowledgeOdoo18(action, device),
       knownDevice: (identifier) => this.known.has(identifier),
       holdMs: (identifier) => holdMsFrom(this.known.get(identifier)?.settings),

@@ -8,6 +8,7 @@ import { postIotJson } from '../../odoo/iot/http.ts';
 import { parseChannelMessage, type IotAction, type WebrtcOffer } from '../../odoo/iot/messages.ts';
 import { channelAck, WEBRTC_ANSWER_PATH, type ResultMessage } from '../../odoo/iot/results.ts';
 import { sleep, type Clock } from './clock.ts';
+import type { ActionArrival } from '../breakdown.ts';
 
 /** Offers that arrive while the window is still attaching wait for it this long. */
 export const HOST_WAIT_MS = 2_000;
@@ -22,8 +23,8 @@ export const CHANNEL_MESSAGE_MAX = 65_536;
 export interface WindowHost {
   /** Answers an offer (non-trickle) and returns the complete answer. */
   answerOffer(offer: { type: 'offer'; sdp: string }): Promise<{ type: string; sdp: string }>;
-  /** Sends text on one channel, or on every open channel when `channelId` is null. */
-  send(channelId: string | null, text: string): void;
+  /** Sends text on one channel, or on every open channel when `channelId` is null; returns when it left (wall-clock ms), if it did. */
+  send(channelId: string | null, text: string): number | null | void;
   reload(): void;
 }
 
@@ -96,18 +97,23 @@ export class RtcChannels {
     });
   }
 
-  /** Sends a result on every open channel: live, even while the Odoo server is unreachable. */
-  broadcast(message: ResultMessage): void {
-    if (!this.host || this.open === 0) return;
+  /**
+   * Sends a result on every open channel: live, even while the Odoo server is unreachable.
+   * Resolves with when it left (wall-clock ms, for the job's breakdown), or null when it did not.
+   */
+  async broadcast(message: ResultMessage): Promise<number | null> {
+    if (!this.host || this.open === 0) return null;
     try {
-      this.host.send(null, channelText(message));
+      const at = await this.host.send(null, channelText(message));
+      return typeof at === 'number' ? at : null;
     } catch (error) {
       this.log.warning(`WebRTC send failed: ${describeError(error)}`);
+      return null;
     }
   }
 
-  /** A text message from a channel, already reassembled by the window. */
-  async channelMessage(channelId: string, text: string): Promise<void> {
+  /** A text message from a channel, already reassembled by the window (`arrival`: when its chunks came). */
+  async channelMessage(channelId: string, text: string, arrival?: ActionArrival): Promise<void> {
     let message;
     try {
       message = parseChannelMessage(text);
@@ -115,7 +121,7 @@ export class RtcChannels {
       this.log.warning(`bad WebRTC message ignored: ${describeError(error)}`);
       return;
     }
-    if (message.kind === 'iot_action') return this.deps.events.action(message.action);
+    if (message.kind === 'iot_action') return this.deps.events.action(arrival ? { ...message.action, arrival } : message.action);
     this.host?.send(channelId, JSON.stringify(channelAck(this.deps.identifier(), message.sessionId)));
     if (message.kind === 'restart_odoo') this.deps.events.restart();
   }

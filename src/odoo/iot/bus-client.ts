@@ -127,7 +127,8 @@ export class BusClient {
       if (this.socket !== socket) return;
       this.received = true;
       if (typeof event.data !== 'string') return void this.options.log.warning('bus sent a binary frame: ignored');
-      this.chain = this.chain.then(() => this.receive(event.data as string));
+      const receivedAt = performance.timeOrigin + performance.now();
+      this.chain = this.chain.then(() => this.receive(event.data as string, receivedAt));
     };
     socket.onclose = (event) => {
       if (this.socket !== socket) return;
@@ -152,7 +153,7 @@ export class BusClient {
     };
   }
 
-  private async receive(text: string): Promise<void> {
+  private async receive(text: string, receivedAt: number): Promise<void> {
     let notifications: Notification[];
     try {
       notifications = parseBusFrame(text);
@@ -166,7 +167,7 @@ export class BusClient {
       // A resubscribe replays what came after `last`: anything at or below it was handled.
       if (notification.id <= last) continue;
       try {
-        await this.options.onNotification(notification);
+        await this.options.onNotification({ ...notification, receivedAt });
       } catch (error) {
         this.options.log.error(`bus notification ${notification.id} (${notification.type}) failed: ${describeError(error)}`);
       }

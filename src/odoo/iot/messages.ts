@@ -1,3 +1,4 @@
+import type { ActionArrival } from '../../hub/breakdown.ts';
 /**
  * Bus frames and the IoT messages inside them, validated once at the edge
  * (shared/protocol/odoo-iot.md §4, §4.1, §6). Everything from outside passes through here:
@@ -21,6 +22,8 @@ export interface Notification {
   id: number;
   type: string;
   payload: Record<string, unknown>;
+  /** When its frame reached the hub (wall-clock ms, src/hub/breakdown.ts). */
+  receivedAt?: number;
 }
 
 /** Parses one websocket text frame into its notifications. */
@@ -58,6 +61,8 @@ export interface IotAction {
   data: Record<string, unknown>;
   /** Odoo 18 form: acknowledge with `/iot/printer/status` once printed. */
   odoo18?: { printId: unknown };
+  /** When it reached the hub (the job's breakdown starts there). */
+  arrival?: ActionArrival;
 }
 
 /** Routing fields that are not action data (odoo-iot.md §4.1). */

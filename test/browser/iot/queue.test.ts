@@ -108,6 +108,45 @@ describe('router and job store (IndexedDB)', () => {
     expect(drawer.runs.has('was-running')).to.equal(false);
     expect((await db.get('jobs', `was-running@${device}`))?.state).to.equal('uncertain');
   });
+
+  it('marks a job from its arrival to its result, in order, and releases what the device prepared', async () => {
+    const drawer = new TestDrawer('P');
+    const events: string[] = [];
+    Object.assign(drawer, {
+      prepare: ({ data }: { data: Record<string, unknown> }) => {
+        events.push(`prepare ${data.tag}`);
+        return { release: () => events.push(`release ${data.tag}`) };
+      },
+    });
+    const delivered: ResultMessage[] = [];
+    const db = await open(`iot-breakdown-${crypto.randomUUID()}`);
+    const store = new JobStore(db);
+    const router = new ActionRouter({
+      store, devices: { get: (id) => (id === drawer.description.identifier ? drawer : undefined) }, activity: new Activity(), log,
+      hubIdentifier: () => 'hub0000000000001',
+      deliver: async (message, job, _ttl, onSent) => {
+        delivered.push(message);
+        if (job) await db.put('jobs', job);
+        onSent?.('webrtc', performance.timeOrigin + performance.now());
+      },
+    });
+    await store.load();
+    const arrival = { receivedAt: performance.timeOrigin + performance.now() - 5, completeAt: performance.timeOrigin + performance.now() - 1 };
+    // Two at once: one job is prepared ahead per device, so the second is prepared when its turn comes.
+    await Promise.all([
+      router.accept({ ...action('b1', drawer.description.identifier, { tag: 'one' }), via: 'webrtc', arrival }),
+      router.accept(action('b2', drawer.description.identifier, { tag: 'two' })),
+    ]);
+    await until(() => delivered.length === 2);
+    const jobs = router.jobs().filter((j) => j.state === 'done');
+    const first = jobs.find((j) => j.actionUniqueId === 'b1')!;
+    const { marks } = first.breakdown!;
+    expect(first.breakdown!.via).to.equal('webrtc');
+    expect([marks.received, marks.complete]).to.deep.equal([arrival.receivedAt, arrival.completeAt]);
+    const order = ['received', 'complete', 'accepted', 'started', 'done', 'resultSentWebrtc'] as const;
+    for (let i = 1; i < order.length; i++) expect(marks[order[i]]!, order[i]).to.be.at.least(marks[order[i - 1]]!);
+    expect(events).to.deep.equal(['prepare one', 'release one', 'prepare two', 'release two']);
+  });
 });
 
 describe('outbox (IndexedDB)', () => {
@@ -164,5 +203,32 @@ describe('outbox (IndexedDB)', () => {
     outbox.setEnabled(true);
     await until(() => outbox.pending === 0);
     expect(sent).to.deep.equal(['a', 'b']);
+  });
+
+  it('tells who asked when a message left, once Odoo took it; not for a message it dropped', async () => {
+    let down = true;
+    const outbox = new Outbox(await open(`iot-outbox-${crypto.randomUUID()}`), {
+      send: async () => {
+        if (down) throw new TypeError('Failed to fetch');
+      },
+      log, retryMinMs: 20,
+    });
+    await outbox.load();
+    outbox.setEnabled(true);
+    const heard: string[] = [];
+    const before = performance.timeOrigin + performance.now();
+    let at = 0;
+    await outbox.append({ tag: 'a' }, null, undefined, (when) => {
+      heard.push('a');
+      at = when;
+    });
+    await outbox.append({ tag: 'old' }, Date.now() - 1, undefined, () => heard.push('old'));
+    await until(() => outbox.lastError !== '');
+    expect(heard).to.deep.equal([]);
+    down = false;
+    outbox.kick();
+    await until(() => outbox.pending === 0);
+    expect(heard).to.deep.equal(['a']);
+    expect(at).to.be.greaterThan(before);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { imageToBitmap, escposRaster, ditherToBitmap, type Bitmap } from '../../../workers/imaging/index.ts';
+import { imageToBitmap, escposRaster, escposRasterStream, ditherToBitmap, bitmapToPng, type Bitmap } from '../../../workers/imaging/index.ts';
 import { decodeImage } from '../../../workers/imaging/decode.ts';
 import { decodeBase64Field, PayloadError } from '../../../workers/drivers/printer/payload.ts';
 
@@ -46,6 +46,41 @@ describe('receipt fixtures: the hub stream against the box stream', () => {
       expect(firstDifference, `${entry.jpeg}: first byte that differs from the box's stream`).to.equal(-1);
       expect(ours.length, entry.jpeg).to.equal(reference.length);
     }
+  });
+});
+
+describe('receipt raster stream', () => {
+  it('dithers a slice only when it is asked for, and its pieces join to the whole stream', async () => {
+    const jpeg = new Uint8Array(await (await fetch('/shared-fixtures/receipts/receipt-s7-120items.jpg')).arrayBuffer());
+    const whole = escposRaster(await imageToBitmap(jpeg, 512));
+    const stream = await escposRasterStream(jpeg, 512);
+    expect(stream.totalBytes).to.equal(whole.length);
+    const first = stream.next()!;
+    const { bytesPerRow, data } = stream.bitmap;
+    expect(data.subarray(255 * bytesPerRow).some((b) => b !== 0), 'rows below the first slice are not dithered yet').to.equal(false);
+    const pieces = [first];
+    for (let piece = stream.next(); piece; piece = stream.next()) pieces.push(piece);
+    expect(pieces.length).to.equal(Math.ceil(4790 / 255));
+    const joined = new Uint8Array(whole.length);
+    pieces.reduce((offset, piece) => (joined.set(piece, offset), offset + piece.length), 0);
+    expect(joined.findIndex((byte, i) => byte !== whole[i])).to.equal(-1);
+    expect(data.subarray(255 * bytesPerRow).some((b) => b !== 0), 'now they are').to.equal(true);
+  });
+});
+
+describe('last print picture', () => {
+  it('is the dots in black on white, pixel for pixel, rows not a whole number of bytes wide included', async () => {
+    const bitmap = { width: 13, height: 3, bytesPerRow: 2, data: Uint8Array.of(0x80, 0x08, 0x00, 0x00, 0xff, 0xf8) };
+    const picture = await createImageBitmap(await bitmapToPng(bitmap));
+    const context = new OffscreenCanvas(13, 3).getContext('2d')!;
+    context.drawImage(picture, 0, 0);
+    const rgba = context.getImageData(0, 0, 13, 3).data;
+    const dots = Array.from({ length: 39 }, (_, i) => (rgba[i * 4] === 0 ? 1 : 0));
+    expect(dots).to.deep.equal([
+      1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ]);
   });
 });
 

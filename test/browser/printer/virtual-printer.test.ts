@@ -9,6 +9,7 @@ import { VirtualPrinter, VirtualUsb, type VirtualPrinterOptions } from '../../..
 import { imageToBitmap, escposRaster } from '../../../workers/imaging/index.ts';
 import { Logger } from '../../../src/hub/logger.ts';
 import type { ActionOutcome, Device, DeviceEvent } from '../../../src/hub/devices.ts';
+import { BreakdownRecorder, wallClock } from '../../../src/hub/breakdown.ts';
 
 const log = new Logger().scope('test');
 
@@ -110,11 +111,83 @@ describe('printer driver with the virtual USB printer', () => {
     const stream = escposRaster(await imageToBitmap(jpeg, 576));
     const dataSizes = sizes.filter((n) => n !== 3); // DLE EOT queries before and after
     expect(dataSizes.every((n) => n <= USB_WRITE_CHUNK)).to.equal(true);
-    expect(dataSizes.slice(0, -1).every((n) => n === USB_WRITE_CHUNK)).to.equal(true);
+    // Streamed: one transfer per GS v 0 slice of 255 rows (the last one carries the cut).
+    const sliceBytes = 8 + 255 * 64;
+    const slices = Math.ceil(1730 / 255);
+    expect(dataSizes).to.deep.equal([...Array(slices - 1).fill(sliceBytes), stream.length - (slices - 1) * sliceBytes]);
     expect(dataSizes.reduce((a, b) => a + b, 0)).to.equal(stream.length);
     const received = Uint8Array.from(printer.received);
     expect(received.indexOf(0x1d)).to.equal(9); // three DLE EOT queries first
     expect([...received.subarray(9, 9 + stream.length)]).to.deep.equal([...stream]);
+    await manager.stop();
+  });
+
+  it('sends a receipt slice by slice and notes where the time went', async () => {
+    const { device, printer, manager } = await setup();
+    const jpeg = await fixture('receipt-s7-120items.jpg');
+    const stream = escposRaster(await imageToBitmap(jpeg, 576));
+    const timings = new BreakdownRecorder();
+    let firstSliceAt = 0;
+    let slices = 0;
+    const original = printer.transferOut.bind(printer);
+    printer.transferOut = (endpoint, data) => {
+      if ((data as Uint8Array)[0] === 0x1d) {
+        firstSliceAt ||= wallClock();
+        slices++;
+      }
+      return original(endpoint, data);
+    };
+    const started = wallClock();
+    const outcome = await device.run({ action: 'print_receipt', data: { receipt: toBase64(jpeg) }, sessionId: 's', actionUniqueId: null, timings }, new AbortController().signal);
+    expect(outcome.status).to.equal('success');
+    expect([...Uint8Array.from(printer.received).subarray(9, 9 + stream.length)]).to.deep.equal([...stream]);
+    const { marks, spans } = timings.result();
+    for (const span of ['base64', 'jpegDecode', 'dither', 'encode', 'statusBefore', 'statusAfter'] as const) expect(spans[span], span).to.be.a('number');
+    expect(marks.firstByte).to.be.within(started, firstSliceAt);
+    expect(marks.lastByte).to.be.greaterThan(marks.firstByte!);
+    expect(slices).to.equal(Math.ceil(4790 / 255));
+    await manager.stop();
+  });
+
+  it('a receipt prepared ahead (decoded, status read in the printer queue) prints the same stream; a bad one leaves the printer untouched', async () => {
+    const { device, printer, manager } = await setup();
+    const jpeg = await fixture('receipt-s7-30items.jpg');
+    const stream = escposRaster(await imageToBitmap(jpeg, 576));
+    const data = { receipt: toBase64(jpeg) };
+    const timings = new BreakdownRecorder();
+    const preparation = device.prepare!({ action: 'print_receipt', data, timings });
+    const outcome = await device.run({ action: 'print_receipt', data, sessionId: 's', actionUniqueId: null, timings, preparation }, new AbortController().signal);
+    preparation!.release();
+    expect(outcome.status).to.equal('success');
+    const received = Uint8Array.from(printer.received);
+    expect(received.indexOf(0x1d)).to.equal(9);
+    expect([...received.subarray(9, 9 + stream.length)]).to.deep.equal([...stream]);
+    expect(timings.result().spans.statusBefore).to.be.a('number');
+    const before = printer.received.length;
+    const bad = { receipt: btoa('hello, I am text') };
+    const refused = await device.run({ action: 'print_receipt', data: bad, sessionId: 's', actionUniqueId: null, preparation: device.prepare!({ action: 'print_receipt', data: bad }) }, new AbortController().signal);
+    expect([refused.status, String(refused.result)]).to.deep.equal(['error', 'the data is not a JPEG or PNG image']);
+    expect(printer.received.length).to.equal(before);
+    await manager.stop();
+  });
+
+  it('a cancel mid-stream stops between two slices: what was sent is whole slices of the stream, nothing after', async () => {
+    const { device, printer, manager } = await setup({ bytesPerSecond: 400_000 });
+    const jpeg = await fixture('receipt-s7-120items.jpg');
+    const stream = escposRaster(await imageToBitmap(jpeg, 576));
+    const abort = new AbortController();
+    const job = device.run({ action: 'print_receipt', data: { receipt: toBase64(jpeg) }, sessionId: 's', actionUniqueId: null }, abort.signal);
+    await until(() => printer.received.length > 9 + 2 * 16_328);
+    abort.abort();
+    const outcome = await within(job, 1000);
+    expect([outcome.status, outcome.message, outcome.result]).to.deep.equal(['error', 'ERROR_FAILED', 'the job was cancelled']);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const sent = Uint8Array.from(printer.received).subarray(9);
+    const sliceBytes = 8 + 255 * 64;
+    expect(sent.length % sliceBytes, 'whole slices only').to.equal(0);
+    expect(sent.length).to.be.lessThan(stream.length - sliceBytes);
+    expect([...sent]).to.deep.equal([...stream.subarray(0, sent.length)]);
+    expect(printer.cuts).to.equal(0);
     await manager.stop();
   });
 

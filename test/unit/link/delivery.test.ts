@@ -30,7 +30,7 @@ async function delivery(base: () => string) {
   const { logger, lines } = recordingLogger();
   const part = new Delivery({
     db, logger, clock: systemClock, identifier: () => BOX, dbName: () => undefined, fetch: fetchAt(base),
-    live: (message) => live.push(String(message.session_id)), retryMinMs: 10, retryMaxMs: 20,
+    live: async (message) => (live.push(String(message.session_id)), null), retryMinMs: 10, retryMaxMs: 20,
     events: { serverUnreachable: () => unreachable.count++, changed: () => undefined },
   });
   await part.load();

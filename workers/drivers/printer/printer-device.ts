@@ -1,7 +1,9 @@
-import type { ActionOutcome, ActionRequest, Device, DeviceDescription, DeviceEvent } from '../../../src/hub/devices.ts';
+import type { ActionOutcome, ActionRequest, Device, DeviceDescription, DeviceEvent, Preparation } from '../../../src/hub/devices.ts';
 import type { ScopedLogger } from '../../../src/hub/logger.ts';
 import type { HubStatusInfo } from '../../device-manager.ts';
 import type { Bitmap } from '../../imaging/bitmap.ts';
+import type { RasterStream } from '../../imaging/raster-stream.ts';
+import { BreakdownRecorder } from '../../../src/hub/breakdown.ts';
 import { CASHBOX_COMMANDS, DLE_EOT, isStatusByte, parseRealTimeStatus, statusCode, type RealTimeStatus } from './commands.ts';
 import type { PrinterProfile } from './identify.ts';
 import { PrinterLinkError, type PrinterLink } from './printer-link.ts';
@@ -23,6 +25,21 @@ const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46]; // "%PDF"
 
 /** Printer status codes Odoo knows (odoo-iot.md §7). */
 type PrinterMessage = 'ERROR_OFFLINE' | 'ERROR_NO_PAPER' | 'ERROR_TIMEOUT' | 'ERROR_UNREACHABLE' | 'ERROR_FAILED' | 'ERROR_UNKNOWN';
+
+/** A receipt being opened: `checked` once the payload is a complete image, then the decode under way. */
+type OpeningReceipt = Promise<{ stream: Promise<RasterStream> }>;
+
+/** A receipt being decoded, and the printer's status being read, for a job whose turn has not come yet. */
+class ReceiptPreparation implements Preparation {
+  constructor(readonly opening: OpeningReceipt, readonly statusBefore: Promise<void>) {
+    opening.then(({ stream }) => stream.catch(() => undefined), () => undefined);
+    statusBefore.catch(() => undefined);
+  }
+
+  release(): void {
+    void this.opening.then(({ stream }) => stream.then((s) => s.release()), () => undefined).catch(() => undefined);
+  }
+}
 
 class JobError extends Error {
   constructor(readonly code: PrinterMessage, message: string) {
@@ -54,6 +71,8 @@ export interface LastPrintSource {
  */
 export class PrinterDevice implements Device, LastPrintSource {
   readonly description: DeviceDescription;
+  /** Status queries (DLE EOT) may go before the job is stored as running; data and drawer kicks wait for it. */
+  readonly awaitsRunningStored = true;
   private readonly profile: PrinterProfile;
   private readonly link: PrinterLink;
   private readonly log: ScopedLogger;
@@ -69,6 +88,10 @@ export class PrinterDevice implements Device, LastPrintSource {
   private jobsPending = 0;
   /** The running job's progress listener (jobs run one at a time). */
   private onProgress: ActionRequest['onProgress'];
+  /** The running job's timings. */
+  private recorder = new BreakdownRecorder();
+  /** The running job may print (drive the printer) once this resolves. */
+  private mayAct: Promise<void> = Promise.resolve();
 
   constructor(options: PrinterDeviceOptions) {
     this.description = options.description;
@@ -88,6 +111,24 @@ export class PrinterDevice implements Device, LastPrintSource {
       if (--this.jobsPending === 0) this.schedulePoll(STATUS_POLL_AFTER_JOB_MS);
     });
     return job;
+  }
+
+  /**
+   * ESC/POS raster receipts are decoded ahead, and the status before printing read (in the
+   * printer's queue, after whatever it is doing, once the payload proved to be an image): both
+   * are ready when the job's turn comes.
+   */
+  prepare(request: Pick<ActionRequest, 'action' | 'data' | 'timings'>): Preparation | undefined {
+    if (request.action !== 'print_receipt' || !this.streamsRaster()) return undefined;
+    const recorder = request.timings ?? new BreakdownRecorder();
+    const opening = this.openReceipt(request.data, recorder);
+    // Queued now, before the job itself can be: the job finds it done, never waits behind it.
+    const status = this.queue.then(async () => {
+      await opening;
+      await this.statusBefore(recorder);
+    });
+    this.queue = status.catch(() => undefined);
+    return new ReceiptPreparation(opening, status);
   }
 
   onEvent(listener: (event: DeviceEvent) => void): () => void {
@@ -114,9 +155,11 @@ export class PrinterDevice implements Device, LastPrintSource {
       if (this.closed) throw new JobError('ERROR_UNREACHABLE', 'the printer is disconnected');
       signal.throwIfAborted();
       this.onProgress = request.onProgress;
+      this.recorder = request.timings ?? new BreakdownRecorder();
+      this.mayAct = request.runningStored ?? Promise.resolve();
       switch (request.action) {
         case 'print_receipt':
-          return await this.printReceipt(request.data, signal);
+          return await this.printReceipt(request.data, signal, request.preparation instanceof ReceiptPreparation ? request.preparation : undefined);
         case 'cashbox':
           return await this.openCashbox(signal);
         case 'status':
@@ -133,19 +176,84 @@ export class PrinterDevice implements Device, LastPrintSource {
     }
   }
 
-  private async printReceipt(data: Record<string, unknown>, signal: AbortSignal): Promise<ActionOutcome> {
+  private async printReceipt(data: Record<string, unknown>, signal: AbortSignal, prepared?: ReceiptPreparation): Promise<ActionOutcome> {
     if (this.profile.kind !== 'receipt_printer') throw new PayloadError('a label printer prints ZPL documents, not receipt images');
-    const bytes = decodeBase64Field(data, 'receipt');
-    const { imageToBitmap } = await imaging();
-    const bitmap = await imageToBitmap(bytes, this.profile.widthDots);
-    await this.print(await this.encode(bitmap), signal);
-    this.lastPrint = bitmap;
+    const recorder = this.recorder;
+    if (!this.streamsRaster()) {
+      const bytes = recorder.time('base64', () => decodeBase64Field(data, 'receipt'));
+      const images = await imaging();
+      const grey = await recorder.timeAsync('jpegDecode', () => images.decodeGrey(bytes, this.profile.widthDots));
+      let bitmap: Bitmap;
+      try {
+        bitmap = recorder.time('dither', () => images.ditherGrey(grey.grey, grey.stride, grey.width, grey.height));
+      } finally {
+        grey.release();
+      }
+      await this.print(await this.encode(bitmap), signal);
+      this.lastPrint = bitmap;
+      return this.printed();
+    }
+    // A payload that is no complete image is refused before the printer hears anything; then the
+    // image is decoded while the printer answers its status query: neither waits for the other.
+    const { stream: decoding } = await (prepared?.opening ?? this.openReceipt(data, recorder));
+    const [opened, before] = await Promise.allSettled([decoding, prepared?.statusBefore ?? this.statusBefore()]);
+    if (opened.status === 'rejected') throw opened.reason;
+    const stream = opened.value;
+    try {
+      if (before.status === 'rejected') throw before.reason;
+      await this.sendStream(stream, signal);
+    } finally {
+      stream.release();
+    }
+    await this.statusAfter();
+    this.lastPrint = stream.bitmap;
     return this.printed();
+  }
+
+  /** ESC/POS raster printers get receipts as streamed `GS v 0` slices; Star and column mode as a whole. */
+  private streamsRaster(): boolean {
+    return this.profile.kind === 'receipt_printer' && this.profile.protocol === 'escpos' && !this.profile.columnMode;
+  }
+
+  private async openReceipt(data: Record<string, unknown>, recorder: BreakdownRecorder): OpeningReceipt {
+    const bytes = recorder.time('base64', () => decodeBase64Field(data, 'receipt'));
+    const images = await imaging();
+    images.readImageHeader(bytes);
+    const stream = recorder.timeAsync('jpegDecode', () => images.escposRasterStream(bytes, this.profile.widthDots, recorder));
+    return { stream };
+  }
+
+  /**
+   * Each `GS v 0` slice goes to the printer as soon as it is made, and the next one is made while
+   * the transport takes it. A cancel stops the job between two slices: the slices already sent
+   * are on paper, the rest never leaves.
+   */
+  private async sendStream(stream: RasterStream, signal: AbortSignal): Promise<void> {
+    const total = stream.totalBytes;
+    let sent = 0;
+    let piece = stream.next();
+    await this.mayAct;
+    while (piece) {
+      if (signal.aborted) throw new JobError('ERROR_FAILED', 'the job was cancelled');
+      const offset = sent;
+      this.recorder.mark('firstByte');
+      const writing = this.send(piece, signal, (done) => this.onProgress?.(offset + done, total));
+      writing.catch(() => undefined);
+      let following: Uint8Array | null;
+      try {
+        following = stream.next();
+      } finally {
+        await writing;
+      }
+      sent += piece.length;
+      piece = following;
+    }
   }
 
   private async openCashbox(signal: AbortSignal): Promise<ActionOutcome> {
     if (this.profile.protocol === 'zpl') throw new PayloadError('a label printer has no cash drawer');
     const commands = CASHBOX_COMMANDS[this.profile.protocol];
+    await this.mayAct;
     for (const command of commands) await this.send(command, signal);
     return { status: 'success', result: true };
   }
@@ -185,10 +293,21 @@ export class PrinterDevice implements Device, LastPrintSource {
 
   /** Status before (refuse to print without paper), the data, status after. */
   private async print(bytes: Uint8Array, signal: AbortSignal): Promise<void> {
-    const before = await this.checkStatus();
-    if (before?.status === 'error') throw new JobError(before.message as PrinterMessage, `the printer reports ${before.message}`);
+    await this.statusBefore();
+    await this.mayAct;
+    this.recorder.mark('firstByte');
     await this.send(bytes, signal, this.onProgress);
-    const after = await this.checkStatus();
+    await this.statusAfter();
+  }
+
+  private async statusBefore(recorder = this.recorder): Promise<void> {
+    const before = await recorder.timeAsync('statusBefore', () => this.checkStatus());
+    if (before?.status === 'error') throw new JobError(before.message as PrinterMessage, `the printer reports ${before.message}`);
+  }
+
+  private async statusAfter(): Promise<void> {
+    this.recorder.mark('lastByte');
+    const after = await this.recorder.timeAsync('statusAfter', () => this.checkStatus());
     if (after?.status === 'error') throw new JobError(after.message as PrinterMessage, `the printer reports ${after.message} after printing`);
   }
 
