@@ -69,6 +69,8 @@ export class PrinterDevice implements Device, LastPrintSource {
   private jobsPending = 0;
   /** The running job's progress listener (jobs run one at a time). */
   private onProgress: ActionRequest['onProgress'];
+  /** The running job's bytes started out: a lost link then means it may have printed. */
+  private dataSent = false;
 
   constructor(options: PrinterDeviceOptions) {
     this.description = options.description;
@@ -114,6 +116,7 @@ export class PrinterDevice implements Device, LastPrintSource {
       if (this.closed) throw new JobError('ERROR_UNREACHABLE', 'the printer is disconnected');
       signal.throwIfAborted();
       this.onProgress = request.onProgress;
+      this.dataSent = false;
       switch (request.action) {
         case 'print_receipt':
           return await this.printReceipt(request.data, signal);
@@ -146,6 +149,7 @@ export class PrinterDevice implements Device, LastPrintSource {
   private async openCashbox(signal: AbortSignal): Promise<ActionOutcome> {
     if (this.profile.protocol === 'zpl') throw new PayloadError('a label printer has no cash drawer');
     const commands = CASHBOX_COMMANDS[this.profile.protocol];
+    this.dataSent = true;
     for (const command of commands) await this.send(command, signal);
     return { status: 'success', result: true };
   }
@@ -187,6 +191,7 @@ export class PrinterDevice implements Device, LastPrintSource {
   private async print(bytes: Uint8Array, signal: AbortSignal): Promise<void> {
     const before = await this.checkStatus();
     if (before?.status === 'error') throw new JobError(before.message as PrinterMessage, `the printer reports ${before.message}`);
+    this.dataSent = true;
     await this.send(bytes, signal, this.onProgress);
     const after = await this.checkStatus();
     if (after?.status === 'error') throw new JobError(after.message as PrinterMessage, `the printer reports ${after.message} after printing`);
@@ -269,10 +274,10 @@ export class PrinterDevice implements Device, LastPrintSource {
 
   private failure(error: unknown): ActionOutcome {
     let outcome: ActionOutcome;
-    if (error instanceof JobError) outcome = { status: 'error', message: error.code, result: error.message };
+    if (error instanceof JobError) outcome = { status: 'error', message: error.code, result: error.message, ...(error.code === 'ERROR_UNREACHABLE' ? { cutOff: 'none' as const } : {}) };
     else if (error instanceof PrinterLinkError) {
       const message = error.code === 'timeout' ? 'ERROR_TIMEOUT' : error.code === 'disconnected' ? 'ERROR_UNREACHABLE' : 'ERROR_FAILED';
-      outcome = { status: 'error', message, result: error.message };
+      outcome = { status: 'error', message, result: error.message, ...(error.code === 'disconnected' ? { cutOff: this.dataSent ? 'partial' as const : 'none' as const } : {}) };
     } else if (error instanceof PayloadError || (error as Error)?.name === 'ImageError') {
       // Bad input is the sender's problem: no printer status event, just the reason.
       return { status: 'error', result: (error as Error).message };
