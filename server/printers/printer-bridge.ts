@@ -86,7 +86,7 @@ export class PrinterBridge {
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      const reason = connected ? `the connection to ${host}:${port} failed: ${error.code ?? error.message}` : connectFailure(host, port, error);
+      const reason = connected ? lostConnection(host, port, error) : connectFailure(host, port, error);
       this.log(`printer link: ${reason}`);
       end(reason);
     });
@@ -108,6 +108,12 @@ export class PrinterBridge {
     });
     ws.on('error', () => socket.destroy());
   }
+}
+
+function lostConnection(host: string, port: number, error: NodeJS.ErrnoException): string {
+  if (error.code === 'ECONNRESET' || error.code === 'EPIPE') return `${host}:${port} dropped the connection (switched off, or restarted?)`;
+  if (error.code === 'ETIMEDOUT') return `${host}:${port} stopped answering (no TCP keepalive answer: switched off, or its cable pulled?)`;
+  return `the connection to ${host}:${port} failed: ${error.code ?? error.message}`;
 }
 
 function connectFailure(host: string, port: number, error: NodeJS.ErrnoException): string {

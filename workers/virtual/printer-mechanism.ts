@@ -24,6 +24,8 @@ export class PrinterMechanism {
 
   /** Everything received, in order. */
   readonly received: number[] = [];
+  /** What was received but the real-time status queries (DLE EOT), which polling interleaves: the jobs' own bytes. */
+  readonly jobBytes: number[] = [];
   readonly drawerKicks: number[] = [];
   cuts = 0;
   readonly pages: PrintedPage[] = [];
@@ -90,6 +92,8 @@ export class PrinterMechanism {
     while (i < joined.length) {
       const used = this.command(joined, i);
       if (used === 0) break;
+      const realTimeQuery = used === 3 && joined[i] === 0x10 && joined[i + 1] === 0x04;
+      if (!realTimeQuery) for (let k = i; k < i + used; k++) this.jobBytes.push(joined[k]);
       i += used;
     }
     this.pending = joined.slice(i);
