@@ -29,6 +29,8 @@ interface Watch {
   timer: ReturnType<typeof setTimeout> | undefined;
   attempt: number;
   stopped: boolean;
+  /** A connection attempt is under way: no second one (a printer takes one connection at a time). */
+  connecting: boolean;
   /** The last failure, said once until it changes (a printer that is off for hours writes one line). */
   lastProblem: string;
 }
@@ -84,7 +86,7 @@ export class NetworkPrinterSource extends EventTarget implements NetworkDeviceSo
   /** Every printer whose link is down is tried at once (the homepage's Rescan). */
   retryNow(): void {
     for (const watch of this.watches.values()) {
-      if (watch.handle || watch.stopped) continue;
+      if (watch.handle || watch.stopped || watch.connecting) continue;
       clearTimeout(watch.timer);
       watch.attempt = 0;
       void this.connect(watch);
@@ -104,7 +106,7 @@ export class NetworkPrinterSource extends EventTarget implements NetworkDeviceSo
   }
 
   private watch(key: string, entry: NetworkPrinterEntry): void {
-    const watch: Watch = { entry, handle: null, timer: undefined, attempt: 0, stopped: false, lastProblem: '' };
+    const watch: Watch = { entry, handle: null, timer: undefined, attempt: 0, stopped: false, connecting: false, lastProblem: '' };
     this.watches.set(key, watch);
     void this.connect(watch);
   }
@@ -122,17 +124,20 @@ export class NetworkPrinterSource extends EventTarget implements NetworkDeviceSo
   }
 
   private async connect(watch: Watch): Promise<void> {
-    if (watch.stopped || this.closed) return;
+    if (watch.stopped || this.closed || watch.connecting) return;
     let channel: NetworkPrinterChannel;
+    watch.connecting = true;
     try {
       channel = await this.open({ host: watch.entry.host, port: watch.entry.port });
     } catch (error) {
+      watch.connecting = false;
       const problem = (error as Error).message;
       if (problem !== watch.lastProblem) this.log.warning(`network printer ${watch.entry.name}: ${problem}`);
       watch.lastProblem = problem;
       this.retryLater(watch);
       return;
     }
+    watch.connecting = false;
     if (watch.stopped || this.closed) return channel.close();
     watch.attempt = 0;
     watch.lastProblem = '';

@@ -7,6 +7,8 @@ export interface VirtualNetworkPrinterOptions {
   widthDots?: number;
   /** 0: any free port. Always on loopback: the virtual printer is never on the shop's network. */
   port?: number;
+  /** How fast it takes data, as a real printer's buffer drains while it prints (TCP back-pressure does the rest). Unset: at once. */
+  bytesPerSecond?: number;
 }
 
 /**
@@ -23,11 +25,13 @@ export class VirtualNetworkPrinter {
   private asking: net.Socket | null = null;
   private boundPort: number;
   private stalledNow = false;
+  private readonly bytesPerSecond: number | null;
   private readonly byteWaiters = new Set<() => void>();
 
   constructor(options: VirtualNetworkPrinterOptions = {}) {
     this.mechanism = new PrinterMechanism(options.protocol ?? 'escpos', options.widthDots ?? 576, (answer) => this.asking?.write(Uint8Array.of(answer)));
     this.boundPort = options.port ?? 0;
+    this.bytesPerSecond = options.bytesPerSecond ?? null;
   }
 
   get port(): number {
@@ -99,6 +103,11 @@ export class VirtualNetworkPrinter {
       this.byteWaiters.clear();
       this.asking = socket;
       this.mechanism.take(chunk);
+      if (!this.bytesPerSecond || chunk.length < 64) return;
+      socket.pause();
+      setTimeout(() => {
+        if (!this.stalledNow) socket.resume();
+      }, (chunk.length / this.bytesPerSecond) * 1000);
     });
     socket.on('error', () => undefined);
     socket.on('close', () => {

@@ -4,11 +4,13 @@
  * and every drawer kick it gets is written to its own IndexedDB database ("the paper trail")
  * before the USB transfer completes, so a test counts what printed across a killed window, and
  * the receipt number each page carries (a row of black/white blocks, see `decodeReceiptNumber`).
- * The test reaches `self.faultKit` in the hub worker to unplug and plug the printer back.
+ * The test reaches `self.faultKit` in the hub worker to unplug and plug the printer back. Network
+ * printers the local server lists are driven too (the real driver on the printer link).
  */
 import type { HubServiceOptions } from '../../../workers/hub-service.ts';
 import { VirtualPrinter, VirtualUsb, type PrintedPage } from '../../../workers/virtual/virtual-printer.ts';
 import { usbPrinterFactory } from '../../../workers/drivers/printer/factory.ts';
+import { networkPrinterFactory } from '../../../workers/drivers/printer/network-factory.ts';
 
 export const PAPER_DB = 'hub-e2e-paper';
 export const FAULT_PRINTER_SERIAL = 'FAULT1';
@@ -79,6 +81,8 @@ export interface FaultKitControl {
   unplug(): void;
   plug(): void;
   plugged(): boolean;
+  /** The bytes of the jobs the plugged printer got (status queries left out), to compare with another path. */
+  jobBytes(): number[];
 }
 
 export function faultHubOptions(): HubServiceOptions {
@@ -98,11 +102,13 @@ export function faultHubOptions(): HubServiceOptions {
       usb.plug(printer);
     },
     plugged: () => printer !== null,
+    jobBytes: () => printer?.mechanism.jobBytes.slice() ?? [],
   };
   (self as unknown as { faultKit: FaultKitControl }).faultKit = control;
   return {
     sources: { usb: usb as unknown as USB },
-    factories: [usbPrinterFactory],
+    // Network printers too, when the local server lists them: the e2e compares both paths.
+    factories: [usbPrinterFactory, networkPrinterFactory],
     linkTiming: { pairingPollDelayMs: () => 300, busReconnectMinMs: 200, registrationRetryMs: 300, outboxRetryMinMs: 200, retryMaxMs: 2_000 },
   };
 }

@@ -10,7 +10,7 @@ describe('office printing through CUPS', () => {
   let hub: RunningServer;
   let origin = '';
   const print = (queue: string, pdf: Buffer) => fetch(new URL(`${OFFICE_PRINT_PATH}?queue=${encodeURIComponent(queue)}&title=Invoice`, hub.url), {
-    method: 'POST', headers: { Origin: origin, 'Content-Type': 'application/pdf' }, body: pdf,
+    method: 'POST', headers: { Origin: origin, 'Content-Type': 'application/pdf' }, body: new Uint8Array(pdf),
   });
 
   before(async () => {
@@ -60,7 +60,7 @@ describe('office printing through CUPS', () => {
     const unknown = await print('Nope', reportPdf(1));
     assert.equal(unknown.status, 404);
     assert.match(((await unknown.json()) as { result: string }).result, /"Nope" is not a CUPS queue on this terminal/);
-    const foreign = await fetch(new URL(`${OFFICE_PRINT_PATH}?queue=Office_A4`, hub.url), { method: 'POST', headers: { Origin: 'http://evil.example' }, body: reportPdf(1) });
+    const foreign = await fetch(new URL(`${OFFICE_PRINT_PATH}?queue=Office_A4`, hub.url), { method: 'POST', headers: { Origin: 'http://evil.example' }, body: new Uint8Array(reportPdf(1)) });
     assert.equal(foreign.status, 403);
   });
 });
