@@ -24,6 +24,8 @@ export interface LocalServerOptions {
   odooCa?: string | Buffer;
   /** The loopback port of the demo's virtual network printer, listed as a printer without asking. */
   virtualNetworkPrinterPort?: number;
+  /** Hears each office print job as CUPS accepts it (bench netprint's clock). */
+  onOfficeJobAccepted?: (jobId: string) => void;
 }
 
 /**
@@ -77,7 +79,7 @@ export function createLocalServer(config: LocalServerConfig, options: LocalServe
 
   const printers = new PrinterRoutes({
     ports: config.printerPorts ?? [RAW_PRINTER_PORT], dataDir: config.dataDir ?? null, cupsServer: config.cupsServer, discovery: config.discovery,
-    maxBodyBytes: config.maxBodyBytes, log: (line) => requestLog.upstreamError(line),
+    maxBodyBytes: config.maxBodyBytes, log: (line) => requestLog.upstreamError(line), onOfficeJobAccepted: options.onOfficeJobAccepted,
   });
   if (options.virtualNetworkPrinterPort) void printers.addVirtual(options.virtualNetworkPrinterPort, 'Virtual network printer');
   const hubRoutes = { mode, odooOrigin: config.odooOrigin, virtualDevices: config.virtualDevices ?? false, state: config.dataDir ? new HubStateFile(config.dataDir) : null } as const;

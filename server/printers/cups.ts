@@ -22,6 +22,8 @@ export interface CupsOptions {
   /** `host:port` of the CUPS scheduler (lp's `-h`); unset: the terminal's own (CUPS_SERVER or the default socket). */
   server?: string;
   jobTimeoutMs?: number;
+  /** Hears each job CUPS accepted, as `lp` returns (the benchmark's clock; nothing else needs it). */
+  onAccepted?: (jobId: string) => void;
 }
 
 /**
@@ -59,6 +61,7 @@ export class Cups {
       const match = /request id is (\S+)/.exec(answer);
       if (!match) return { status: 'error', message: 'ERROR_FAILED', result: `CUPS did not say which job it made: ${firstLine(answer)}` };
       jobId = match[1];
+      this.options.onAccepted?.(jobId);
     } catch (error) {
       const problem = error as CommandError;
       if (problem.code === 'ENOENT') return { status: 'error', message: 'ERROR_UNREACHABLE', result: 'CUPS is not installed on this terminal (no lp command)' };

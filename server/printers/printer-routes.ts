@@ -20,6 +20,7 @@ export interface PrinterRoutesOptions {
   discovery?: BrowseOptions;
   maxBodyBytes: number;
   log: (line: string) => void;
+  onOfficeJobAccepted?: (jobId: string) => void;
 }
 
 /**
@@ -37,7 +38,7 @@ export class PrinterRoutes {
   constructor(private readonly options: PrinterRoutesOptions) {
     this.targets = new PrinterTargets(options.ports, options.dataDir);
     this.bridge = new PrinterBridge(this.targets, options.log);
-    this.cups = new Cups({ server: options.cupsServer });
+    this.cups = new Cups({ server: options.cupsServer, onAccepted: options.onOfficeJobAccepted });
   }
 
   /** Handles the request when `path` is one of the printer routes; false for any other path. */

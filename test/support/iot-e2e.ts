@@ -9,6 +9,7 @@ import { startSimulator, type RunningSimulator } from '../../server/simulator/in
 import { startHubServer, type RunningServer } from './hub-server.ts';
 import type { LinkSnapshot } from '../../src/hub/iot-link.ts';
 import type { LocalServerConfig } from '../../server/config.ts';
+import type { LocalServerOptions } from '../../server/local-server.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -32,9 +33,9 @@ export interface IotRig {
 }
 
 /** The simulator, and the local server serving the e2e hub and forwarding Odoo and pairing paths to it. */
-export async function startIotRig(distDir: string, overrides: Partial<LocalServerConfig> = {}): Promise<IotRig> {
+export async function startIotRig(distDir: string, overrides: Partial<LocalServerConfig> = {}, options: LocalServerOptions = {}): Promise<IotRig> {
   const sim = await startSimulator();
-  const hubServer = await startHubServer({ odooOrigin: sim.url, pairingProxyOrigin: sim.url, distDir, ...overrides });
+  const hubServer = await startHubServer({ odooOrigin: sim.url, pairingProxyOrigin: sim.url, distDir, ...overrides }, 0, options);
   return {
     sim,
     hubServer,

@@ -11,6 +11,7 @@ import type { HubServiceOptions } from '../../../workers/hub-service.ts';
 import { VirtualPrinter, VirtualUsb, type PrintedPage } from '../../../workers/virtual/virtual-printer.ts';
 import { usbPrinterFactory } from '../../../workers/drivers/printer/factory.ts';
 import { networkPrinterFactory } from '../../../workers/drivers/printer/network-factory.ts';
+import { officePrinterFactory } from '../../../workers/drivers/printer/office-printer.ts';
 
 export const PAPER_DB = 'hub-e2e-paper';
 export const FAULT_PRINTER_SERIAL = 'FAULT1';
@@ -54,12 +55,20 @@ class PaperTrailPrinter extends VirtualPrinter {
   private pagesWritten = 0;
   private kicksWritten = 0;
 
+  /** When the next transfer arrived (wall clock, ms), once armed: bench netprint's first-byte mark. */
+  static firstBytesAt: number | null = null;
+  static armed = false;
+
   constructor(private readonly paper: Promise<IDBDatabase>) {
     // At a real printer's pace, so a killed window lands in the middle of a print, not between two.
     super({ serialNumber: FAULT_PRINTER_SERIAL, bytesPerSecond: REAL_PRINTER_BYTES_PER_SECOND });
   }
 
   override async transferOut(endpointNumber: number, data: BufferSource): Promise<USBOutTransferResult> {
+    if (PaperTrailPrinter.armed) {
+      PaperTrailPrinter.armed = false;
+      PaperTrailPrinter.firstBytesAt = performance.timeOrigin + performance.now();
+    }
     const result = await super.transferOut(endpointNumber, data);
     const entries: PaperEntry[] = [];
     for (; this.pagesWritten < this.pages.length; this.pagesWritten++) entries.push({ kind: 'page', receipt: decodeReceiptNumber(this.pages[this.pagesWritten]), at: Date.now() });
@@ -83,6 +92,9 @@ export interface FaultKitControl {
   plugged(): boolean;
   /** The bytes of the jobs the plugged printer got (status queries left out), to compare with another path. */
   jobBytes(): number[];
+  /** The next transfer's arrival is noted (wall clock, ms); `firstBytesAt` reads it. */
+  armFirstBytes(): void;
+  firstBytesAt(): number | null;
 }
 
 export function faultHubOptions(): HubServiceOptions {
@@ -103,12 +115,17 @@ export function faultHubOptions(): HubServiceOptions {
     },
     plugged: () => printer !== null,
     jobBytes: () => printer?.mechanism.jobBytes.slice() ?? [],
+    armFirstBytes: () => {
+      PaperTrailPrinter.firstBytesAt = null;
+      PaperTrailPrinter.armed = true;
+    },
+    firstBytesAt: () => PaperTrailPrinter.firstBytesAt,
   };
   (self as unknown as { faultKit: FaultKitControl }).faultKit = control;
   return {
     sources: { usb: usb as unknown as USB },
-    // Network printers too, when the local server lists them: the e2e compares both paths.
-    factories: [usbPrinterFactory, networkPrinterFactory],
+    // Network and office printers too, when the local server lists them: the e2e and bench netprint compare the paths.
+    factories: [usbPrinterFactory, networkPrinterFactory, officePrinterFactory],
     linkTiming: { pairingPollDelayMs: () => 300, busReconnectMinMs: 200, registrationRetryMs: 300, outboxRetryMinMs: 200, retryMaxMs: 2_000 },
   };
 }
