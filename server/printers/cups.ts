@@ -46,6 +46,7 @@ export class Cups {
       const problem = error as CommandError;
       if (problem.code === 'ENOENT') return { available: false, reason: 'CUPS is not installed on this terminal (no lpstat command): office printers (PDF reports) cannot be printed; install it (Debian, Ubuntu: apt install cups)', queues: [] };
       if (/No destinations added/i.test(problem.stderr ?? '')) return { available: true, reason: 'CUPS has no printer yet: add the office printer in CUPS (lpadmin, or http://localhost:631)', queues: [] };
+      if (/Scheduler is not running/i.test(problem.stderr ?? '')) return { available: false, reason: 'CUPS is installed but its scheduler is not running on this terminal (systemctl start cups): office printers (PDF reports) cannot be printed until it runs', queues: [] };
       return { available: false, reason: `CUPS does not answer: ${firstLine(problem.stderr) || problem.message}`, queues: [] };
     }
     return { available: true, reason: '', queues: parseQueues(devices, printers) };
