@@ -111,12 +111,12 @@ export async function run(): Promise<Figure[]> {
 
     const pdf = reportPdf(2);
     if (pdfPageCount(pdf) !== 2) throw new Error('the bench report is not 2 pages');
-    const document = pdf.toString('base64');
+    const pdfBase64 = pdf.toString('base64');
     const viaHub: number[] = [];
     const viaLp: number[] = [];
     for (let i = 0; i < WARM_UP + OFFICE_SAMPLES; i++) {
       const acceptedAt = new Promise<number>((resolve) => (accepted = resolve));
-      const { sentAt, result } = await send(pos, { box, device: office, data: { action: '', document } });
+      const { sentAt, result } = await send(pos, { box, device: office, data: { action: '', document: pdfBase64 } });
       if (result.status !== 'success') throw new Error(`office print: ${JSON.stringify(result.message)}`);
       const hubMs = (await acceptedAt) - sentAt;
       const lpMs = await lpSubmit(cups.server, pdf);

@@ -111,7 +111,7 @@ describe('embedded demo (npm start without Odoo)', () => {
     const identifier = `socket127001${printer.port}`;
     const pos = await context.newPage();
     await pos.goto(running.simulator!.posUrl);
-    await pos.waitForFunction((id) => [...(document.getElementById('printer') as HTMLSelectElement).options].some((o) => o.value === id), identifier, { timeout: 8_000 });
+    await pos.waitForFunction((id) => Array.from((document.getElementById('printer') as HTMLSelectElement).options).some((o) => o.value === id), identifier, { timeout: 8_000 });
     await pos.locator('#printer').selectOption(identifier);
     const before = printer.pages.length;
     assert.equal(printer.connections, 1, 'one connection to the printer');

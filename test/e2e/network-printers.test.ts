@@ -6,6 +6,7 @@ import { buildFaultHub, burstReceipts, hubWorker, pairByToken, receiptImages, st
 import { VirtualNetworkPrinter } from '../../server/printers/virtual-network-printer.ts';
 import { decodeReceiptNumber, type FaultKitControl } from '../fakes/iot/fault-kit.ts';
 import { boxPrinterIdentifier, socketUri } from '../../src/hub/network-printers.ts';
+import { startDnsSdResponder } from '../support/dns-sd-responder.ts';
 
 const ids = (tag: string, count: number) => Array.from({ length: count }, (_, i) => `${tag}-${i}-${crypto.randomUUID()}`);
 
@@ -17,6 +18,9 @@ const ids = (tag: string, count: number) => Array.from({ length: count }, (_, i)
  */
 describe('network receipt printer through the local server', () => {
   let printer: VirtualNetworkPrinter;
+  /** A second printer, advertised by a DNS-SD responder on loopback: found, then confirmed on the homepage. */
+  let bar: VirtualNetworkPrinter;
+  let responder: Awaited<ReturnType<typeof startDnsSdResponder>>;
   let session: IotSession;
   let context: BrowserContext;
   let rig: IotRig;
@@ -32,7 +36,12 @@ describe('network receipt printer through the local server', () => {
     printer = new VirtualNetworkPrinter({ bytesPerSecond: 115_000 });
     await printer.plug();
     device = boxPrinterIdentifier(socketUri('127.0.0.1', printer.port));
-    session = await openIotSession(buildFaultHub(), { printerPorts: [printer.port] });
+    bar = new VirtualNetworkPrinter({ protocol: 'star' });
+    await bar.plug();
+    responder = await startDnsSdResponder([{ instance: 'Star TSP143IIILAN', service: '_pdl-datastream._tcp.local', host: 'tsp143.local', address: '127.0.0.1', port: bar.port, txt: ['ty=Star TSP143IIILAN', 'usb_MFG=Star', 'usb_CMD=STAR'] }]);
+    session = await openIotSession(buildFaultHub(), {
+      printerPorts: [printer.port, bar.port], discovery: { target: { address: '127.0.0.1', port: responder.port }, waitMs: 300 },
+    });
     ({ context, rig, hub } = session);
     await pairByToken(hub, rig.sim.iot.issueToken('19').connectionString);
     box = (await link(hub)).identifier;
@@ -41,6 +50,8 @@ describe('network receipt printer through the local server', () => {
   after(async () => {
     await session?.close();
     await printer?.unplug();
+    await bar?.unplug();
+    await responder?.close();
   });
 
   it('is added by host:port on the homepage and registered as the box registers it', async () => {
@@ -62,6 +73,22 @@ describe('network receipt printer through the local server', () => {
     assert.deepEqual([record.type, record.connection, record.subtype], ['printer', 'network', 'receipt_printer']);
     await hub.locator(`hub-network-printers [data-test=network-printers] li[data-port="${printer.port}"] .ok`).waitFor({ timeout: 5_000 });
     assert.equal(printer.connections, 1, 'one TCP connection to the printer');
+  });
+
+  it('offers a printer DNS-SD found, drives it only once confirmed, and prints on it in its own language (Star)', async () => {
+    const barDevice = boxPrinterIdentifier(socketUri('127.0.0.1', bar.port));
+    await hub.locator('hub-network-printers [data-test=discover-printers]').click();
+    const found = hub.locator(`hub-network-printers [data-test=found-printers] li[data-port="${bar.port}"]`);
+    await found.waitFor({ timeout: 5_000 });
+    assert.match(await found.textContent() ?? '', /Star TSP143IIILAN \(pdl-datastream\)/);
+    assert.equal(bar.connections, 0, 'not driven before the user confirms');
+    await found.getByRole('button', { name: 'Drive this printer' }).click();
+    await hub.waitForFunction((id) => (document.querySelector('hub-app') as unknown as { snapshot: { devices: Array<{ identifier: string }> } }).snapshot.devices.some((d) => d.identifier === id), barDevice, { timeout: 10_000 });
+    const [image] = await receiptImages(pos, 3, 1);
+    const answer = await posAction(pos, { box, device: barDevice, via: 'bus', data: { action: 'print_receipt', receipt: image } });
+    assert.equal(answer.status, 'success', JSON.stringify(answer.message));
+    assert.equal(bar.pages.length, 1, 'the Star raster was cut once');
+    assert.equal(decodeReceiptNumber(bar.pages[0]), 3);
   });
 
   it('prints a receipt with the same bytes as the USB path', async () => {
