@@ -2,13 +2,12 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
 import { link, openIotSession, openPos, posAction, waitLink, type IotRig, type IotSession } from '../support/iot-e2e.ts';
-import { buildFaultHub, burstReceipts, hubWorker, pairByToken, receiptImages, storedJobs } from '../support/iot-faults.ts';
+import { actionIds, buildFaultHub, burstReceipts, hubWorker, pairByToken, receiptImages, storedJobs } from '../support/iot-faults.ts';
 import { VirtualNetworkPrinter } from '../../server/printers/virtual-network-printer.ts';
 import { decodeReceiptNumber, type FaultKitControl } from '../fakes/iot/fault-kit.ts';
 import { boxPrinterIdentifier, socketUri } from '../../src/hub/network-printers.ts';
 import { startDnsSdResponder } from '../support/dns-sd-responder.ts';
 
-const ids = (tag: string, count: number) => Array.from({ length: count }, (_, i) => `${tag}-${i}-${crypto.randomUUID()}`);
 
 /**
  * A network receipt printer through the real local server: the virtual network printer on a
@@ -109,7 +108,7 @@ describe('network receipt printer through the local server', () => {
   it('switched off mid-burst, then back: each receipt once or "may have printed", in order, none lost', async () => {
     const count = 20;
     const images = await receiptImages(pos, 20, count);
-    const sent = ids('netburst', count);
+    const sent = actionIds('netburst', count);
     // Over the POS's WebRTC channel: one ordered channel, so arrival order is sending order.
     await pos.waitForFunction(async (b) => (await (window as unknown as { posSim: { openWebRtc(b: string): Promise<{ state: string }> } }).posSim.openWebRtc(b)).state === 'connected', box, { timeout: 10_000, polling: 200 });
     const burst = burstReceipts(pos, { box, device, images, via: 'webrtc', ids: sent, timeoutMs: 30_000 });
