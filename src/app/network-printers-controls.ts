@@ -62,7 +62,7 @@ export class NetworkPrintersControls extends LitElement {
             ? html`<button ?disabled=${this.busy} @click=${() => void this.act(() => this.hub!.api.printers.confirm(f.host, f.port, f.protocol ?? 'escpos'))}>Drive this printer</button>`
             : html`<span class="muted">an office printer: add it in CUPS (lpadmin, or http://localhost:631) and it appears below</span>`}
         </li>`)}</ul>` : ''}
-      <div class=${list?.cups.available ? 'muted' : 'bad'} data-test="cups-state">${cupsLine(list)}</div>
+      <div class="muted" data-test="cups-state">${cupsLine(list)}</div>
       ${this.message || printers.lastError ? html`<div class=${printers.lastError ? 'bad' : 'muted'} data-test="network-printers-message">${printers.lastError || this.message}</div>` : ''}`;
   }
 
