@@ -14,7 +14,8 @@ export interface VirtualNetworkPrinterOptions {
 /**
  * A receipt printer on a raw TCP port (9100-style), for the demo, the tests and the benchmark:
  * the same mechanism as the virtual USB printer (printer-mechanism.ts) behind a loopback TCP
- * server, answering DLE EOT on the connection that asked. It can run out of paper, stop taking
+ * server, answering DLE EOT on the connection that asked and, once enabled, sending Epson ASB
+ * packets when its sensors change. It can run out of paper, stop taking
  * data (TCP back-pressure, as a jammed printer's full buffer), and be switched off (`unplug`:
  * every connection cut, the port closed) and on again on the same port.
  */
@@ -29,7 +30,8 @@ export class VirtualNetworkPrinter {
   private readonly byteWaiters = new Set<() => void>();
 
   constructor(options: VirtualNetworkPrinterOptions = {}) {
-    this.mechanism = new PrinterMechanism(options.protocol ?? 'escpos', options.widthDots ?? 576, (answer) => this.asking?.write(Uint8Array.of(answer)));
+    // Answers and ASB packets go back on the connection that last sent something, as a printer serving one client.
+    this.mechanism = new PrinterMechanism(options.protocol ?? 'escpos', options.widthDots ?? 576, (answer) => this.asking?.write(Uint8Array.of(answer)), (packet) => this.asking?.write(packet));
     this.boundPort = options.port ?? 0;
     this.bytesPerSecond = options.bytesPerSecond ?? null;
   }

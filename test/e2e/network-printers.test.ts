@@ -144,6 +144,29 @@ describe('network receipt printer through the local server', () => {
     console.log(`# network printer off after ${cutAt} receipts: ${once} printed exactly once, ${mayHave} may have printed, 0 lost, 0 twice`);
   });
 
+  it('hears an open cover from Epson ASB at once, between two status polls', async () => {
+    const received = printer.mechanism.received;
+    const queriesSince = (from: number) => {
+      let n = 0;
+      for (let i = from; i + 1 < received.length; i++) if (received[i] === 0x10 && received[i + 1] === 0x04) n++;
+      return n;
+    };
+    // Right after a poll the next one is 3 s away: what the hub learns before it came by ASB.
+    const before = received.length;
+    for (let i = 0; i < 100 && queriesSince(before) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 100));
+    const mark = received.length;
+    printer.mechanism.coverOpen = true;
+    const eventFor = (cover: boolean) => hub.waitForFunction(({ id, cover }) => {
+      const events = (document.querySelector('hub-app') as unknown as { snapshot: { recentEvents: Record<string, Array<{ outcome: { result?: { coverOpen?: boolean } } }>> } }).snapshot.recentEvents[id] ?? [];
+      return events.at(-1)?.outcome.result?.coverOpen === cover;
+    }, { id: device, cover }, { timeout: 5_000 });
+    await eventFor(true);
+    assert.equal(queriesSince(mark), 0, 'no status query was sent: the printer said it by itself');
+    printer.mechanism.coverOpen = false;
+    await eventFor(false);
+  });
+
   it('reports paper out: a status event, and a receipt refused with ERROR_NO_PAPER', async () => {
     printer.mechanism.paperOut = true;
     const [image] = await receiptImages(pos, 99, 1);

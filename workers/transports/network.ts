@@ -40,6 +40,8 @@ export class NetworkPrinterChannel {
   private readonly lostListeners = new Set<(error: NetworkTransportError) => void>();
   /** A read that timed out: the printer may still answer it later. */
   private replyOwed = false;
+  /** Takes out of what the printer sends what is not an answer (status it pushes unasked). */
+  private answerFilter: ((bytes: Uint8Array) => ArrayLike<number>) | null = null;
 
   private constructor(private readonly ws: WebSocket, readonly target: NetworkTarget) {
     ws.addEventListener('message', (event) => this.received(event.data));
@@ -133,6 +135,11 @@ export class NetworkPrinterChannel {
     return late.length > 0;
   }
 
+  /** What arrives goes through `filter` first, as it arrives; what it returns are the answers `read` gets. */
+  setAnswerFilter(filter: ((bytes: Uint8Array) => ArrayLike<number>) | null): void {
+    this.answerFilter = filter;
+  }
+
   /** The link is gone for the driver's side too (the device is closed). */
   markLost(error: NetworkTransportError): void {
     this.lose(error);
@@ -171,10 +178,11 @@ export class NetworkPrinterChannel {
       return;
     }
     if (!(data instanceof ArrayBuffer)) return;
-    const bytes = new Uint8Array(data);
+    const received = new Uint8Array(data);
+    const bytes = this.answerFilter ? this.answerFilter(received) : received;
     const room = MAX_BUFFERED_ANSWER - this.answers.length;
-    for (const b of bytes.subarray(0, Math.max(0, room))) this.answers.push(b);
-    this.answerWaiter?.();
+    for (let i = 0; i < Math.min(bytes.length, room); i++) this.answers.push(bytes[i]);
+    if (bytes.length) this.answerWaiter?.();
   }
 
   private lose(error: NetworkTransportError): void {

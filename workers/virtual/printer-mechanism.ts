@@ -2,7 +2,8 @@
  * The inside of a virtual receipt printer, whatever carries its bytes (the virtual USB printer
  * of the demo and the browser tests, the virtual network printer on a loopback TCP port): parses
  * the ESC/POS or Star stream, renders the dots it would print, keeps what it was sent (paper,
- * cuts, drawer kicks) and answers DLE EOT from its sensors, which the tests set.
+ * cuts, drawer kicks), answers DLE EOT from its sensors, which the tests set, and, once `GS a n`
+ * enabled it (Epson ASB), sends a 4-byte status packet by itself whenever they change.
  */
 
 export type VirtualPrinterProtocol = 'escpos' | 'star';
@@ -15,12 +16,12 @@ export interface PrintedPage {
   text: string[];
 }
 
+type Sensor = 'paperOut' | 'paperLow' | 'coverOpen' | 'drawerOpen';
+
 export class PrinterMechanism {
-  /** Sensors and faults the tests set. */
-  paperOut = false;
-  paperLow = false;
-  coverOpen = false;
-  drawerOpen = false;
+  private readonly sensors: Record<Sensor, boolean> = { paperOut: false, paperLow: false, coverOpen: false, drawerOpen: false };
+  /** `GS a n`'s n: which status changes are sent unasked (0: none, as after power on). */
+  private automaticStatus = 0;
 
   /** Everything received, in order. */
   readonly received: number[] = [];
@@ -35,8 +36,26 @@ export class PrinterMechanism {
   private pending = new Uint8Array(0);
   private starRasterMode = false;
 
-  /** `onRealTimeQuery` gets each DLE EOT answer byte, for the carrier to send back its own way. */
-  constructor(readonly protocol: VirtualPrinterProtocol, readonly widthDots: number, private readonly onRealTimeQuery: (answer: number) => void) {}
+  /**
+   * `onRealTimeQuery` gets each DLE EOT answer byte, `onAutomaticStatus` each ASB packet, for the
+   * carrier to send back its own way (a carrier without one: the printer has no ASB).
+   */
+  constructor(
+    readonly protocol: VirtualPrinterProtocol,
+    readonly widthDots: number,
+    private readonly onRealTimeQuery: (answer: number) => void,
+    private readonly onAutomaticStatus?: (packet: Uint8Array) => void,
+  ) {}
+
+  /** Sensors and faults the tests set. */
+  get paperOut(): boolean { return this.sensors.paperOut; }
+  set paperOut(on: boolean) { this.sense('paperOut', on); }
+  get paperLow(): boolean { return this.sensors.paperLow; }
+  set paperLow(on: boolean) { this.sense('paperLow', on); }
+  get coverOpen(): boolean { return this.sensors.coverOpen; }
+  set coverOpen(on: boolean) { this.sense('coverOpen', on); }
+  get drawerOpen(): boolean { return this.sensors.drawerOpen; }
+  set drawerOpen(on: boolean) { this.sense('drawerOpen', on); }
 
   /** Bytes as they arrive: kept, and parsed as far as they go (a command split across two writes waits for its end). */
   take(bytes: Uint8Array): void {
@@ -69,6 +88,18 @@ export class PrinterMechanism {
     this.rows = [];
     this.text = [];
     this.cuts++;
+  }
+
+  /** An ASB packet (workers/drivers/printer/asb.ts has the layout): fixed bits plus the flags. */
+  automaticStatusPacket(): Uint8Array {
+    const { paperOut, paperLow, coverOpen, drawerOpen } = this.sensors;
+    return Uint8Array.of(0x10 | (drawerOpen ? 0x04 : 0) | (paperOut || coverOpen ? 0x08 : 0) | (coverOpen ? 0x20 : 0), 0, (paperLow || paperOut ? 0x03 : 0) | (paperOut ? 0x0c : 0), 0);
+  }
+
+  private sense(sensor: Sensor, on: boolean): void {
+    if (this.sensors[sensor] === on) return;
+    this.sensors[sensor] = on;
+    if (this.automaticStatus) this.onAutomaticStatus?.(this.automaticStatusPacket());
   }
 
   /** DLE EOT n answers (Epson ESC/POS reference): fixed bits 0x12 plus the flags. */
@@ -164,6 +195,13 @@ export class PrinterMechanism {
         for (let r = 0; r < rows; r++) out.push(this.fitRow(b.subarray(i + 8 + r * bytesPerRow, i + 8 + (r + 1) * bytesPerRow)));
         this.addRows(out);
         return total;
+      }
+      if (op === 0x61) {
+        if (!need(3)) return 0;
+        // GS a n: a printer with ASB sends the status once at once, then on every change.
+        this.automaticStatus = this.onAutomaticStatus ? b[i + 2] & 0x0f : 0;
+        if (this.automaticStatus) this.onAutomaticStatus!(this.automaticStatusPacket());
+        return 3;
       }
       if (op === 0x56) {
         if (!need(3)) return 0;

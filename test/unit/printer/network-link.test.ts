@@ -13,6 +13,7 @@ function scriptedChannel(answers: number[][]) {
     read: async () => Uint8Array.from(answers.shift() ?? []),
     dropLateReply: async () => true,
     markLost: (error: NetworkTransportError) => lost.push(error),
+    setAnswerFilter: () => undefined,
   };
   return { channel: channel as unknown as NetworkPrinterChannel, lost };
 }

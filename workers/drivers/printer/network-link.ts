@@ -1,5 +1,7 @@
 import { NetworkTransportError, type NetworkPrinterChannel } from '../../transports/network.ts';
 import { PrinterLinkError, type PrinterLink } from './printer-link.ts';
+import { AsbSplitter } from './asb.ts';
+import type { RealTimeStatus } from './commands.ts';
 
 /**
  * Status queries in a row a printer that answered before may leave unanswered before its link
@@ -19,6 +21,12 @@ export function networkLink(channel: NetworkPrinterChannel): PrinterLink {
   gone.catch(() => undefined);
   let answered = false;
   let silentReads = 0;
+  const statusListeners = new Set<(status: RealTimeStatus) => void>();
+  // ASB packets a printer pushes are taken out as they arrive, so they never pass for a DLE EOT answer.
+  const splitter = new AsbSplitter((status) => {
+    for (const listener of statusListeners) listener(status);
+  });
+  channel.setAnswerFilter((bytes) => splitter.push(bytes));
   const guarded = async <T>(operation: Promise<T>): Promise<T> => Promise.race([operation.catch((error) => Promise.reject(mapped(error))), gone]);
   return {
     canAnswer: true,
@@ -34,8 +42,13 @@ export function networkLink(channel: NetworkPrinterChannel): PrinterLink {
       return bytes;
     },
     dropLateReply: (timeoutMs) => guarded(channel.dropLateReply(timeoutMs)),
+    onStatus(listener) {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
+    },
     lost: () => loseWith(new PrinterLinkError('disconnected', 'the printer is disconnected')),
     async close() {
+      statusListeners.clear();
       loseWith(new PrinterLinkError('disconnected', 'the printer channel is closed'));
     },
   };

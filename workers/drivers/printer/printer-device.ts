@@ -80,6 +80,10 @@ export class PrinterDevice implements Device, LastPrintSource {
     this.hubStatus = options.hubStatus;
     this.statusPollMs = options.statusPollMs ?? STATUS_POLL_MS;
     this.schedulePoll(this.statusPollMs);
+    // Status a printer pushes (ASB) is reported like a poll's, never during a job: the poll after it reports that.
+    this.link.onStatus?.((status) => {
+      if (!this.closed && this.jobsPending === 0) this.reportStatus(status);
+    });
   }
 
   run(request: ActionRequest, signal: AbortSignal): Promise<ActionOutcome> {
