@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_PAIRING_PROXY_ORIGIN } from './forwarding.ts';
+import { RAW_PRINTER_PORT, readPrinterPort } from '../src/hub/network-printers.ts';
+import type { BrowseOptions } from './printers/dns-sd.ts';
 
 /** Hostnames that always reach the local server; anything else must be allowed explicitly (DNS rebinding). */
 export const LOOPBACK_HOSTNAMES = ['localhost', '127.0.0.1', '[::1]'];
@@ -30,6 +32,12 @@ export interface LocalServerConfig {
   virtualDevices?: boolean;
   /** One console line per request (`--log-requests`); by default only refusals, errors and a periodic summary. */
   logRequests?: boolean;
+  /** The TCP ports the printer bridge connects to (`--printer-port`, default 9100): no other port is ever reached. */
+  printerPorts?: number[];
+  /** The CUPS scheduler for office printing (`--cups-server host:port`), when not the terminal's own. */
+  cupsServer?: string;
+  /** Where DNS-SD queries go (tests: a responder on loopback); not a command-line option. */
+  discovery?: BrowseOptions;
 }
 
 export class ConfigError extends Error {
@@ -63,6 +71,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): LocalServerC
       'data-dir': { type: 'string' },
       'virtual-devices': { type: 'boolean' },
       'log-requests': { type: 'boolean' },
+      'printer-port': { type: 'string', multiple: true },
+      'cups-server': { type: 'string' },
     },
     strict: true,
   });
@@ -71,6 +81,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): LocalServerC
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`port "${values.port ?? env.HUB_PORT}" is not a port number`);
   const maxBodyMb = Number(values['max-body-mb'] ?? DEFAULT_MAX_BODY_BYTES / 1024 / 1024);
   if (!(maxBodyMb > 0)) throw new ConfigError(`--max-body-mb "${values['max-body-mb']}" must be a positive number`);
+  const printerPorts = (values['printer-port'] ?? [String(RAW_PRINTER_PORT)]).flatMap((p) => p.split(',')).map((p) => {
+    const port = readPrinterPort(p.trim());
+    if (port === null) throw new ConfigError(`--printer-port "${p}" is not a port number`);
+    return port;
+  });
   const extraHosts = [...(values['allowed-host'] ?? []), ...(env.HUB_ALLOWED_HOSTS?.split(',').filter(Boolean) ?? [])];
   return {
     odooOrigin: odoo ? parseOdooUrl(odoo) : null,
@@ -83,6 +98,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): LocalServerC
     dataDir: values['data-dir'] ?? env.HUB_DATA_DIR ?? defaultDataDir(env),
     virtualDevices: values['virtual-devices'] ?? env.HUB_VIRTUAL_DEVICES === '1',
     logRequests: values['log-requests'] ?? false,
+    printerPorts,
+    cupsServer: values['cups-server'] ?? env.HUB_CUPS_SERVER,
   };
 }
 

@@ -9,6 +9,8 @@ import { BodyTooLargeError, readBody } from './body-limit.ts';
 import { checkHost, checkOrigin, checkTarget, DEFAULT_PAIRING_PROXY_ORIGIN, isForwardedPath, isPairingProxyPath, type Refusal, type TargetCheck } from './forwarding.ts';
 import { RequestLog } from './request-log.ts';
 import { createUpstream, type Upstream } from './upstream.ts';
+import { PrinterRoutes } from './printers/printer-routes.ts';
+import { RAW_PRINTER_PORT } from '../src/hub/network-printers.ts';
 
 /** A long RPC (a report, a big import) may take this long on Odoo. */
 const ODOO_TIMEOUT_MS = 120_000;
@@ -20,6 +22,10 @@ export interface LocalServerOptions {
   log?: (line: string) => void;
   /** CA certificates (PEM) trusted for the Odoo upstream in place of Node's (an Odoo with a certificate of its own). */
   odooCa?: string | Buffer;
+  /** The loopback port of the demo's virtual network printer, listed as a printer without asking. */
+  virtualNetworkPrinterPort?: number;
+  /** Hears each office print job as CUPS accepts it (bench netprint's clock). */
+  onOfficeJobAccepted?: (jobId: string) => void;
 }
 
 /**
@@ -71,6 +77,11 @@ export function createLocalServer(config: LocalServerConfig, options: LocalServe
     );
   };
 
+  const printers = new PrinterRoutes({
+    ports: config.printerPorts ?? [RAW_PRINTER_PORT], dataDir: config.dataDir ?? null, cupsServer: config.cupsServer, discovery: config.discovery,
+    maxBodyBytes: config.maxBodyBytes, log: (line) => requestLog.upstreamError(line), onOfficeJobAccepted: options.onOfficeJobAccepted,
+  });
+  if (options.virtualNetworkPrinterPort) void printers.addVirtual(options.virtualNetworkPrinterPort, 'Virtual network printer');
   const hubRoutes = { mode, odooOrigin: config.odooOrigin, virtualDevices: config.virtualDevices ?? false, state: config.dataDir ? new HubStateFile(config.dataDir) : null } as const;
 
   const server = http.createServer((req, res) => {
@@ -81,6 +92,7 @@ export function createLocalServer(config: LocalServerConfig, options: LocalServe
     req.url = checked.target.path;
     const path = checked.target.pathname;
     if (handleHubRoute(req, res, path, hubRoutes)) return;
+    if (printers.handle(req, res, path, queryOf(checked.target.path))) return;
     if (isPairingProxyPath(path)) return forward(pairingProxy, req, res);
     if (isForwardedPath(path)) {
       if (!odoo) return sendRefusal(res, { status: 503, message: 'no Odoo is configured (demo mode): start the hub with --odoo https://your-odoo' });
@@ -97,6 +109,17 @@ export function createLocalServer(config: LocalServerConfig, options: LocalServe
       return endSocket(socket, checked.refusal);
     }
     req.url = checked.target.path;
+    const bridged = printers.upgrade(req, socket, head, checked.target.pathname, queryOf(checked.target.path));
+    if (bridged) {
+      return void bridged.then(
+        (refusal) => {
+          if (!refusal) return;
+          requestLog.refused(req, refusal);
+          endSocket(socket, refusal);
+        },
+        (error) => endSocket(socket, { status: 500, message: String((error as Error)?.message ?? error) }),
+      );
+    }
     if (!odoo || !isForwardedPath(checked.target.pathname)) {
       return endSocket(socket, { status: odoo ? 404 : 503, message: odoo ? `no websocket at ${checked.target.pathname}` : 'no Odoo is configured (demo mode)' });
     }
@@ -114,6 +137,7 @@ export function createLocalServer(config: LocalServerConfig, options: LocalServe
   server.on('close', () => {
     odoo?.close();
     pairingProxy.close();
+    printers.close();
     requestLog.close();
   });
   return server;
@@ -139,6 +163,10 @@ function checkRequest(req: http.IncomingMessage, config: LocalServerConfig, upgr
   if (checked.refusal) return checked;
   const originRefusal = checkOrigin({ method: req.method, origin: req.headersDistinct.origin, upgrade }, config.allowedHosts, port);
   return originRefusal ? { refusal: originRefusal } : checked;
+}
+
+function queryOf(path: string): URLSearchParams {
+  return new URL(path, 'http://hub').searchParams;
 }
 
 function endSocket(socket: Duplex, { status, message }: Refusal): void {

@@ -9,6 +9,7 @@ try {
   if (hub.simulator) {
     console.log('demo mode: no Odoo configured (--odoo URL or ODOO_URL to set one); an Odoo simulator plays the database,');
     console.log('  and the hub gets a virtual receipt printer, scale and barcode scanner (its "Demo devices" section)');
+    console.log(`  and a virtual network printer on 127.0.0.1:${hub.virtualNetworkPrinter?.port} (in its Devices section)`);
     console.log(`  IoT app (tokens, pairing codes, paired hubs): ${hub.simulator.iotAppUrl}`);
     console.log(`  POS page (send actions to the hub):           ${hub.simulator.posUrl}`);
   } else console.log(`forwarding Odoo paths to ${config.odooOrigin}, pairing codes to ${config.pairingProxyOrigin}`);

@@ -5,6 +5,7 @@ import { ConfigError, type LocalServerConfig } from './config.ts';
 import { createLocalServer, type LocalServerOptions } from './local-server.ts';
 import { startSimulator, type RunningSimulator } from './simulator/index.ts';
 import { portTakenError } from './port-in-use.ts';
+import { VirtualNetworkPrinter } from './printers/virtual-network-printer.ts';
 
 export interface RunningHub {
   /** Where the hub answers, e.g. http://localhost:8079 (no trailing slash). */
@@ -12,6 +13,8 @@ export interface RunningHub {
   port: number;
   /** The Odoo simulator in demo mode (no Odoo configured), else null. */
   simulator: RunningSimulator | null;
+  /** The demo's (and --virtual-devices') receipt printer on a loopback TCP port, driven through the printer link. */
+  virtualNetworkPrinter: VirtualNetworkPrinter | null;
   close(): Promise<void>;
 }
 
@@ -26,7 +29,9 @@ export async function startHub(config: LocalServerConfig, options: Pick<LocalSer
   }
   const simulator = config.odooOrigin ? null : await startSimulator();
   const effective: LocalServerConfig = simulator ? { ...config, odooOrigin: simulator.url, pairingProxyOrigin: simulator.url } : config;
-  const server = createLocalServer(effective, { demo: simulator !== null, log: options.log });
+  const virtualNetworkPrinter = simulator || config.virtualDevices ? new VirtualNetworkPrinter() : null;
+  await virtualNetworkPrinter?.plug();
+  const server = createLocalServer(effective, { demo: simulator !== null, log: options.log, virtualNetworkPrinterPort: virtualNetworkPrinter?.port });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -37,6 +42,7 @@ export async function startHub(config: LocalServerConfig, options: Pick<LocalSer
     });
   } catch (error) {
     await simulator?.close();
+    await virtualNetworkPrinter?.unplug();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw await portTakenError(config.host, config.port);
     throw error;
   }
@@ -48,12 +54,14 @@ export async function startHub(config: LocalServerConfig, options: Pick<LocalSer
     url,
     port,
     simulator,
+    virtualNetworkPrinter,
     close: async () => {
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       });
       await simulator?.close();
+      await virtualNetworkPrinter?.unplug();
     },
   };
 }

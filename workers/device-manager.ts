@@ -3,9 +3,10 @@ import type { ScopedLogger } from '../src/hub/logger.ts';
 import { describeError } from '../src/hub/logger.ts';
 import { serialIdentifier } from './drivers/serial-identity.ts';
 import { OrdinalPool } from './ordinal-pool.ts';
+import type { NetworkDeviceSource, NetworkPrinterHandle, OfficePrinterHandle } from './network-printers.ts';
 
 export type Transport = GrantedDeviceInfo['transport'];
-type Handle = USBDevice | SerialPort | HIDDevice;
+type Handle = USBDevice | SerialPort | HIDDevice | NetworkPrinterHandle | OfficePrinterHandle;
 
 /** A driver looks at a granted device and claims it by returning a `Device`, or passes. */
 export interface DriverFactory {
@@ -39,6 +40,8 @@ export interface DeviceSources {
   usb?: Pick<USB, 'getDevices' | 'addEventListener' | 'removeEventListener'>;
   serial?: Pick<Serial, 'getPorts' | 'addEventListener' | 'removeEventListener'>;
   hid?: Pick<HID, 'getDevices' | 'addEventListener' | 'removeEventListener'>;
+  /** Network printers through the local server's printer link, and its CUPS queues (network-printers.ts). */
+  network?: NetworkDeviceSource;
 }
 
 interface Entry {
@@ -103,6 +106,7 @@ export class DeviceManager {
     this.follow('usb', this.sources.usb);
     this.follow('serial', this.sources.serial);
     this.follow('hid', this.sources.hid);
+    this.follow('network', this.sources.network);
     await this.rescan();
   }
 
@@ -119,6 +123,7 @@ export class DeviceManager {
     this.follow('usb', sources.usb);
     this.follow('serial', sources.serial);
     this.follow('hid', sources.hid);
+    this.follow('network', sources.network);
     await this.scan(sources);
   }
 
@@ -187,6 +192,7 @@ export class DeviceManager {
       ...((await sources.usb?.getDevices()) ?? []).map((h) => ['usb', h] as [Transport, Handle]),
       ...((await sources.serial?.getPorts()) ?? []).map((h) => ['serial', h] as [Transport, Handle]),
       ...((await sources.hid?.getDevices()) ?? []).map((h) => ['hid', h] as [Transport, Handle]),
+      ...((await sources.network?.getDevices()) ?? []).map((h) => ['network', h] as [Transport, Handle]),
     ];
     for (const [transport, handle] of found) await this.attach(transport, handle);
   }
@@ -285,9 +291,14 @@ function handleOf(event: Event): Handle {
   const e = event as Event & { device?: USBDevice | HIDDevice; port?: SerialPort };
   // USBConnectionEvent and HIDConnectionEvent carry `device`; serial events target the port.
   return (e.device ?? e.port ?? (event.target as SerialPort)) as Handle;
+
 }
 
 function describeHandle(transport: Transport, handle: Handle): GrantedDeviceInfo {
+  if (transport === 'network') {
+    const printer = handle as NetworkPrinterHandle | OfficePrinterHandle;
+    return { transport, label: 'queue' in printer ? `CUPS queue ${printer.queue.name}` : `Network printer ${printer.entry.host}:${printer.entry.port}` };
+  }
   if (transport === 'usb') {
     const d = handle as USBDevice;
     const label = [d.manufacturerName, d.productName].filter(Boolean).join(' ') || 'USB device';

@@ -22,6 +22,7 @@ import { ProtocolWatch } from '../src/hub/troubleshooting/protocol-watch.ts';
 import { LocalDevices } from './local-devices.ts';
 import { cleanDeviceSettings, type DeviceSettings } from './device-settings.ts';
 import type { ScaleStatus } from './drivers/scale/reading.ts';
+import { NetworkPrinterService, type NetworkPrintersState } from './network-printer-service.ts';
 
 declare const __HUB_VERSION__: string;
 declare const __BUILD_HASH__: string;
@@ -54,6 +55,8 @@ export interface HubSnapshot {
   link: LinkSnapshot;
   /** The demo's virtual devices, once plugged (demo mode only). */
   demo: DemoDevicesState | null;
+  /** Network and office printers through the local server; null without one (browser-only deployment). */
+  printers: NetworkPrintersState | null;
 }
 
 
@@ -93,6 +96,7 @@ export class HubService {
   private readonly recentEvents = new Map<string, Array<DeviceEvent & { time: number }>>();
   private demoStarting: Promise<void> | null = null;
   private demoDevices: DemoDevices | null = null;
+  private networkPrinters: NetworkPrinterService | null = null;
 
   private options: HubServiceOptions = {};
 
@@ -140,6 +144,12 @@ export class HubService {
     this.devices.onChange(() => this.changed());
     this.devices.onDeviceEvent((event) => this.keepEvent(event));
     await this.devices.start();
+    if (this.localServer) {
+      // Only the local server can reach a TCP printer or the print system; a page behind the shop's own proxy cannot.
+      this.networkPrinters = new NetworkPrinterService(this.logger.scope('devices'), this.options.fetch ?? ((...args) => fetch(...args)), () => this.changed());
+      await this.devices.addSources({ network: this.networkPrinters.source });
+      void this.networkPrinters.refresh();
+    }
     this.localDevices = new LocalDevices({
       adopt: (device) => this.devices.adopt(device),
       settingsFor: (identifier) => this.deviceSettings.get(identifier) ?? {},
@@ -182,6 +192,7 @@ export class HubService {
       recentEvents: Object.fromEntries(this.recentEvents),
       link: this.iotLink.snapshot(),
       demo: this.demoDevices?.state() ?? null,
+      printers: this.networkPrinters?.state() ?? null,
     };
   }
 
@@ -203,6 +214,12 @@ export class HubService {
   /** The IoT link with Odoo (comlink proxies `api.link.configure(token)` and the rest). */
   get link(): IotLink {
     return this.iotLink;
+  }
+
+  /** Network and office printers through the local server (`api.printers.add('192.168.1.50:9100', 'escpos')`). */
+  get printers(): NetworkPrinterService {
+    if (!this.networkPrinters) throw new Error('network and office printers need the hub\'s local server (npm start): this page has none');
+    return this.networkPrinters;
   }
 
   /** The hub's own devices: keyboard-mode scanner, camera, display window (`api.local.*`). */
@@ -304,6 +321,7 @@ export class HubService {
   }
 
   async rescanDevices(): Promise<void> {
+    await this.networkPrinters?.refresh();
     await this.devices.rescan();
   }
 
@@ -331,6 +349,7 @@ export class HubService {
     void this.connectionsService?.loaded()?.then((service) => service.stop());
     void this.troubleshootingService?.loaded()?.then((service) => service.stop());
     this.iotLink?.stop();
+    this.networkPrinters?.stop();
     await this.localDevices?.stop();
     await this.devices?.stop();
     this.db?.close();

@@ -5,6 +5,7 @@ import './scale-weight.ts';
 import './scan-log.ts';
 import './device-settings-form.ts';
 import './local-devices-controls.ts';
+import './network-printers-controls.ts';
 import { noteDeviceRequest } from './window-facts.ts';
 import type { HubRef, HubSnapshot } from './hub-api.ts';
 
@@ -47,7 +48,7 @@ export class DevicesSection extends LitElement {
           ${d.type === 'scale' ? html`<div><hub-scale-weight .hub=${this.hub} identifier=${d.identifier}></hub-scale-weight></div>` : ''}
           ${d.type === 'scanner' || d.type === 'camera' ? html`<hub-scan-log .events=${this.snapshot?.recentEvents[d.identifier] ?? []}></hub-scan-log>` : ''}
           <hub-device-settings .hub=${this.hub} .device=${d}></hub-device-settings></li>`)}
-        ${unclaimed.map((d) => html`<li>${d.label} <span class="value">${hex(d.vendorId)}:${hex(d.productId)}</span>
+        ${unclaimed.map((d) => html`<li>${d.label} ${d.transport === 'network' ? '' : html`<span class="value">${hex(d.vendorId)}:${hex(d.productId)}</span>`}
           <span class="muted">${d.problem}</span>
           ${d.identifier ? html`<hub-device-settings .hub=${this.hub}
             .device=${{ identifier: d.identifier, name: d.label, type: 'unsupported', manufacturer: '', connection: 'serial', subtype: '' }}></hub-device-settings>` : ''}</li>`)}
@@ -57,6 +58,7 @@ export class DevicesSection extends LitElement {
           <button ?disabled=${!supported(kind)} title=${supported(kind) ? '' : `This browser has no Web ${kind.toUpperCase()} API`}
             @click=${() => this.choose(kind)}>${CHOOSER_LABELS[kind]}</button>`)}
       </div>
+      <hub-network-printers .hub=${this.hub} .snapshot=${this.snapshot}></hub-network-printers>
       ${this.virtualSwitch()}
       ${this.problem ? html`<div class="bad">${this.problem}</div>` : ''}
       <hub-local-devices .hub=${this.hub} .snapshot=${this.snapshot}></hub-local-devices>

@@ -62,6 +62,12 @@ export interface ActionOutcome {
    * `{value: 1.5, status: {...}}` (18.0); a scanner on 18.0 adds `{value: '<barcode>'}`.
    */
   fields?: Record<string, unknown>;
+  /**
+   * The device went away during the action: `none` when nothing of it reached the device (a print
+   * then waits for the device like one sent while it was away), `partial` when some or all of it
+   * did (the print "may have printed" and is never repeated by itself).
+   */
+  cutOff?: 'none' | 'partial';
 }
 
 /** Something a device reports unasked: a weight, a scan, a printer status change. */
@@ -89,7 +95,7 @@ export interface Device {
 
 /** A device the browser granted but no driver claimed: shown, registered as `unsupported`. */
 export interface GrantedDeviceInfo {
-  transport: 'usb' | 'serial' | 'hid';
+  transport: 'usb' | 'serial' | 'hid' | 'network';
   label: string;
   vendorId?: number;
   productId?: number;

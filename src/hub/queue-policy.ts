@@ -58,7 +58,8 @@ export const QUEUE_TEXT = {
   tooLate: (kind: JobKind, waitedMs: number) =>
     `${kind === 'drawer' ? 'the cash drawer was not opened' : 'the scale was not read'}: it could not start within ${Math.round(LIVE_ACTION_MAX_WAIT_MS / 1000)} s (waited ${Math.round(waitedMs / 1000)} s), and it is never done late`,
   cancelled: 'cancelled on the hub',
-  discarded: 'discarded on the hub after a restart (it may have printed)',
+  discarded: 'discarded on the hub (it may have printed)',
+  cutOff: (reason: string) => `the printer went away while the job was being sent (${reason}): it may have printed; check the paper, then Reprint or Discard it on the hub`,
 } as const;
 
 function formatMinutes(minutes: number): string {

@@ -225,34 +225,45 @@ export class ActionRouter {
   }
 
   private async run(job: JobRecord, action: IotAction | null, kind: JobKind): Promise<void> {
-    if (job.state === 'cancelled') return;
-    let device = this.deps.devices.get(job.deviceIdentifier);
-    if (!device && holdsWhileOffline(kind) && this.known(job.deviceIdentifier)) {
-      device = await this.waitForDevice(job);
-      if ((job.state as JobState) === 'cancelled') return;
-      if (!device) {
-        const minutes = this.holdMs(job.deviceIdentifier) / 60_000;
-        job.state = 'failed';
-        job.result = QUEUE_TEXT.holdExpired(minutes);
-        job.updatedAt = Date.now();
-        this.deps.log.warning(`${job.action || 'print'} for ${job.deviceIdentifier}: ${job.result}`);
-        return this.finish(job, { status: 'error', message: ERROR_OFFLINE, result: job.result });
+    // The device a print was cut off from before it reached it: the job waits for the next one.
+    let gone: Device | undefined;
+    for (;;) {
+      if (job.state === 'cancelled') return;
+      let device = this.present(job.deviceIdentifier, gone);
+      if (!device && holdsWhileOffline(kind) && this.known(job.deviceIdentifier)) {
+        device = await this.waitForDevice(job, gone);
+        if ((job.state as JobState) === 'cancelled') return;
+        if (!device) {
+          const minutes = this.holdMs(job.deviceIdentifier) / 60_000;
+          job.state = 'failed';
+          job.result = QUEUE_TEXT.holdExpired(minutes);
+          job.updatedAt = Date.now();
+          this.deps.log.warning(`${job.action || 'print'} for ${job.deviceIdentifier}: ${job.result}`);
+          return this.finish(job, { status: 'error', message: ERROR_OFFLINE, result: job.result });
+        }
       }
+      if (!device) return this.failOffline(job, kind);
+      const limit = maxWaitMs(kind);
+      const waited = Date.now() - job.createdAt;
+      if (limit !== null && waited > limit) {
+        job.state = 'failed';
+        job.result = QUEUE_TEXT.tooLate(kind, waited);
+        job.updatedAt = Date.now();
+        this.deps.log.warning(`${job.action} on ${job.deviceIdentifier}: ${job.result}`);
+        return this.finish(job, { status: 'error', result: job.result });
+      }
+      if (!(await this.execute(job, device, action, kind))) return;
+      gone = device;
     }
-    if (!device) return this.failOffline(job, kind);
-    const limit = maxWaitMs(kind);
-    const waited = Date.now() - job.createdAt;
-    if (limit !== null && waited > limit) {
-      job.state = 'failed';
-      job.result = QUEUE_TEXT.tooLate(kind, waited);
-      job.updatedAt = Date.now();
-      this.deps.log.warning(`${job.action} on ${job.deviceIdentifier}: ${job.result}`);
-      return this.finish(job, { status: 'error', result: job.result });
-    }
-    await this.execute(job, device, action);
   }
 
-  private async execute(job: JobRecord, device: Device, action: IotAction | null): Promise<void> {
+  private present(identifier: string, gone: Device | undefined): Device | undefined {
+    const device = this.deps.devices.get(identifier);
+    return device === gone ? undefined : device;
+  }
+
+  /** Runs the job on the device; true when the device went away before any of it reached it (the job waits again). */
+  private async execute(job: JobRecord, device: Device, action: IotAction | null, kind: JobKind): Promise<boolean> {
     this.owners.set(job.deviceIdentifier, job.sessionId);
     const done = this.deps.activity.begin();
     const abort = new AbortController();
@@ -293,7 +304,15 @@ export class ActionRouter {
       this.progress.delete(job.id);
     }
     const cancelled = abort.signal.aborted && (abort.signal.reason as Error)?.message === QUEUE_TEXT.cancelled;
-    job.state = cancelled ? 'cancelled' : outcome.status === 'success' || outcome.status === 'warning' ? 'done' : 'failed';
+    if (!cancelled && outcome.cutOff === 'none' && holdsWhileOffline(kind) && this.known(job.deviceIdentifier)) {
+      this.deps.log.info(`${job.action || 'print'} for ${job.deviceIdentifier}: the device went away before the job reached it; it waits for the device`);
+      job.state = 'queued';
+      done();
+      return true;
+    }
+    const cutOff = !cancelled && outcome.cutOff === 'partial' && holdsWhileOffline(kind);
+    job.state = cancelled ? 'cancelled' : cutOff ? 'uncertain' : outcome.status === 'success' || outcome.status === 'warning' ? 'done' : 'failed';
+    if (cutOff) outcome = { ...outcome, result: QUEUE_TEXT.cutOff(String(outcome.result ?? outcome.message ?? '')) };
     job.result = outcome.result ?? outcome.message ?? null;
     job.updatedAt = Date.now();
     if (job.breakdown) {
@@ -310,6 +329,7 @@ export class ActionRouter {
         if (action?.odoo18 && job.state === 'done') this.deps.acknowledgeOdoo18?.(action, job.deviceIdentifier);
       })
       .finally(done);
+    return false;
   }
 
   private async markHeld(job: JobRecord): Promise<void> {
@@ -343,12 +363,12 @@ export class ActionRouter {
     await this.finish(job, { status: 'warning', message: HELD_MESSAGE, result: job.result });
   }
 
-  /** Waits for the device to come back, until the hold time (counted from when the job was held) runs out. */
-  private async waitForDevice(job: JobRecord): Promise<Device | undefined> {
+  /** Waits for the device to come back (not `gone`, the one it just lost), until the hold time (counted from when the job was held) runs out. */
+  private async waitForDevice(job: JobRecord, gone?: Device): Promise<Device | undefined> {
     if (job.state !== 'held') await this.markHeld(job);
     const deadline = (job.heldAt ?? Date.now()) + this.holdMs(job.deviceIdentifier);
     for (;;) {
-      const device = this.deps.devices.get(job.deviceIdentifier);
+      const device = this.present(job.deviceIdentifier, gone);
       if (device || job.state === 'cancelled') return device;
       const left = deadline - Date.now();
       if (left <= 0) return undefined;

@@ -77,6 +77,8 @@ describe('embedded demo (npm start without Odoo)', () => {
     const pos = await context.newPage();
     await pos.goto(running.simulator!.posUrl);
     await pos.waitForFunction(() => (document.getElementById('printer') as HTMLSelectElement).value !== '', null, { timeout: 5_000 });
+    // Two printers in the demo: the virtual USB one (whose drawer the Demo devices section counts) and the virtual network one.
+    await pos.locator('#printer').selectOption('usb_04b8:0202_DEMO0001');
 
     await pos.locator('[data-test=print-sample]').click();
     const result = pos.locator('[data-test=printer-result]');
@@ -109,6 +111,27 @@ describe('embedded demo (npm start without Odoo)', () => {
     assert.ok(steps.some((s) => /^result sent/.test(s ?? '')), `a result sent step among ${steps.join(', ')}`);
     const printer = (await demoState(hub))!.printer;
     assert.deepEqual({ receipts: printer.receiptsPrinted, drawer: printer.drawerOpenings }, { receipts: 1, drawer: 1 });
+    await pos.close();
+  });
+
+  it('prints on the virtual network printer through the local server; the hub shows that receipt under it', async () => {
+    const printer = running.virtualNetworkPrinter!;
+    const identifier = `socket127001${printer.port}`;
+    const pos = await context.newPage();
+    await pos.goto(running.simulator!.posUrl);
+    await pos.waitForFunction((id) => Array.from((document.getElementById('printer') as HTMLSelectElement).options).some((o) => o.value === id), identifier, { timeout: 8_000 });
+    await pos.locator('#printer').selectOption(identifier);
+    const before = printer.pages.length;
+    assert.equal(printer.connections, 1, 'one connection to the printer');
+    await pos.locator('[data-test=print-sample]').click();
+    const result = pos.locator('[data-test=printer-result]');
+    await result.filter({ hasText: /^Receipt: / }).waitFor({ timeout: 8_000 });
+    assert.match(await result.textContent() ?? '', /^Receipt: success via (webrtc|bus)/);
+    assert.equal(printer.pages.length, before + 1, 'the virtual network printer cut one receipt');
+    assert.ok(printer.pages.at(-1)!.height > 500, 'a receipt, not a blank page');
+    const item = hub.locator('hub-devices-section ul[data-test=devices] > li', { has: hub.locator(`span.value:text-is("${identifier}")`) });
+    await item.locator('[data-test=last-print]').waitFor({ timeout: 5_000 });
+    assert.match(await item.textContent() ?? '', /Virtual network printer — printer \(receipt_printer\), network/);
     await pos.close();
   });
 

@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
 import { link, openHub, openPos, posAction, waitHubReady, waitLink, type IotRig, openIotSession, type IotSession } from '../support/iot-e2e.ts';
-import { buildFaultHub, burstReceipts, pairByToken, paper, printer, receiptImages, sendReceipts, storedJobs, waitPaper } from '../support/iot-faults.ts';
+import { actionIds, buildFaultHub, burstReceipts, pairByToken, paper, printer, receiptImages, sendReceipts, storedJobs, waitPaper } from '../support/iot-faults.ts';
 import type { PaperEntry } from '../fakes/iot/fault-kit.ts';
 
 /**
@@ -15,7 +15,6 @@ const OUTAGE_MS = Number(process.env.HUB_E2E_OUTAGE_MS ?? 60_000);
 
 const pages = (entries: PaperEntry[], from: number, to: number) => entries.filter((e) => e.kind === 'page' && e.receipt >= from && e.receipt < to).map((e) => e.receipt);
 const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
-const ids = (tag: string, count: number) => Array.from({ length: count }, (_, i) => `${tag}-${i}-${crypto.randomUUID()}`);
 
 describe('fault tolerance with the Odoo simulator and a virtual printer', () => {
   let session: IotSession;
@@ -42,7 +41,7 @@ describe('fault tolerance with the Odoo simulator and a virtual printer', () => 
     await printer(hub, 'unplug');
     await waitLink(hub, (l) => l.knownDevices.some((d) => d.identifier === device && !d.online), 'the printer to be away');
     const images = await receiptImages(pos, 0, 100);
-    const answers = await sendReceipts(pos, { box, device, images, via: 'bus', ids: ids('unplug', 100) });
+    const answers = await sendReceipts(pos, { box, device, images, via: 'bus', ids: actionIds('unplug', 100) });
     // Odoo forwards status and result of a box's message: the text says it is held.
     assert.deepEqual(new Set(answers.map((a) => a.status)), new Set(['warning']), 'each answer is a warning');
     assert.ok(answers.every((a) => /the job is held and prints when it comes back \(up to 10 min\)/.test(String(a.message.result))), String(answers[0].message.result));
@@ -69,7 +68,7 @@ describe('fault tolerance with the Odoo simulator and a virtual printer', () => 
     await second.waitForFunction(() => document.documentElement.dataset.hubState === 'viewer', null, { timeout: 10_000 });
     assert.equal(second.workers().length, 0, 'the second window runs no hub worker');
     const images = await receiptImages(pos, 100, 20);
-    await sendReceipts(pos, { box, device, images, via: 'bus', ids: ids('two', 20) });
+    await sendReceipts(pos, { box, device, images, via: 'bus', ids: actionIds('two', 20) });
     const final = await waitPaper(hub, (e) => pages(e, 100, 120).length >= 20, '20 receipts');
     await new Promise((r) => setTimeout(r, 500));
     assert.deepEqual(pages(await paper(second), 100, 120), range(100, 20), 'each printed once, in order');
@@ -82,7 +81,7 @@ describe('fault tolerance with the Odoo simulator and a virtual printer', () => 
     await pos.waitForFunction(async (b) => (await (window as unknown as { posSim: { openWebRtc(b: string): Promise<{ state: string }> } }).posSim.openWebRtc(b)).state === 'connected', box, { timeout: 10_000, polling: 200 });
     const count = 30;
     const images = await receiptImages(pos, 120, count);
-    const sent = ids('outage', count);
+    const sent = actionIds('outage', count);
     const confirmedBefore = rig.sim.iot.state.confirmations.length;
     const burst = burstReceipts(pos, { box, device, images, via: 'webrtc', ids: sent, timeoutMs: 60_000 });
     await waitPaper(hub, (e) => pages(e, 120, 150).length >= 5, 'the first receipts');
@@ -109,7 +108,7 @@ describe('fault tolerance with the Odoo simulator and a virtual printer', () => 
   it('the hub window killed in the middle of a 50-receipt burst: each receipt printed exactly once or marked "may have printed"', async () => {
     const count = 50;
     const images = await receiptImages(pos, 150, count);
-    const sent = ids('kill', count);
+    const sent = actionIds('kill', count);
     const burst = burstReceipts(pos, { box, device, images, via: 'bus', ids: sent, timeoutMs: 15_000 });
     await waitPaper(hub, (e) => pages(e, 150, 200).length >= 10, 'the first 10 receipts');
     console.log(`# kill: window killed after ${pages(await paper(hub), 150, 200).length} receipts on paper`);

@@ -8,6 +8,8 @@ import { launchChromium } from './chrome-session.ts';
 import { startSimulator, type RunningSimulator } from '../../server/simulator/index.ts';
 import { startHubServer, type RunningServer } from './hub-server.ts';
 import type { LinkSnapshot } from '../../src/hub/link/contract.ts';
+import type { LocalServerConfig } from '../../server/config.ts';
+import type { LocalServerOptions } from '../../server/local-server.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -31,9 +33,9 @@ export interface IotRig {
 }
 
 /** The simulator, and the local server serving the e2e hub and forwarding Odoo and pairing paths to it. */
-export async function startIotRig(distDir: string): Promise<IotRig> {
+export async function startIotRig(distDir: string, overrides: Partial<LocalServerConfig> = {}, options: LocalServerOptions = {}): Promise<IotRig> {
   const sim = await startSimulator();
-  const hubServer = await startHubServer({ odooOrigin: sim.url, pairingProxyOrigin: sim.url, distDir });
+  const hubServer = await startHubServer({ odooOrigin: sim.url, pairingProxyOrigin: sim.url, distDir, ...overrides }, 0, options);
   return {
     sim,
     hubServer,
@@ -53,8 +55,8 @@ export interface IotSession {
 }
 
 /** Chromium, the simulator with the local server serving the hub built in `distDir`, and the hub open and ready. */
-export async function openIotSession(distDir: string): Promise<IotSession> {
-  const [browser, rig] = await Promise.all([launchChromium(), startIotRig(distDir)]);
+export async function openIotSession(distDir: string, overrides: Partial<LocalServerConfig> = {}): Promise<IotSession> {
+  const [browser, rig] = await Promise.all([launchChromium(), startIotRig(distDir, overrides)]);
   const context = await browser.newContext();
   const hub = await openHub(context, rig.hubServer.url);
   return {

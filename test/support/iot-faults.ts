@@ -128,6 +128,9 @@ export async function waitPaper(page: Page, check: (entries: PaperEntry[]) => bo
 
 export { link };
 
+/** Unique action ids for a burst, tagged and numbered so a failure names the receipt. */
+export const actionIds = (tag: string, count: number): string[] => Array.from({ length: count }, (_, i) => `${tag}-${i}-${crypto.randomUUID()}`);
+
 /** Starts every receipt at once (in order), as a busy till or a replayed batch does; resolves with every answer. */
 export function burstReceipts(pos: Page, args: { box: string; device: string; images: string[]; via: 'bus' | 'webrtc'; ids: string[]; timeoutMs?: number }): Promise<PosResult[]> {
   return pos.evaluate(({ box, device, images, via, ids, timeoutMs }) => {

@@ -21,4 +21,7 @@ export const DRIVER_FACTORIES: readonly DriverFactory[] = [
   lazyFactory('pole display', 'serial', async () => (await import('./display/pole-display.ts')).poleDisplayFactory),
   // Probes (Toledo, then Adam) unless the device settings name another protocol.
   lazyFactory('serial scale', 'serial', async () => (await scales()).serialScaleFactory),
+  // Only with a local server: raw-TCP printers through its printer link, and its CUPS queues.
+  lazyFactory('Network printer', 'network', async () => (await import('./printer/network-factory.ts')).networkPrinterFactory),
+  lazyFactory('Office printer (CUPS)', 'network', async () => (await import('./printer/office-printer.ts')).officePrinterFactory),
 ];

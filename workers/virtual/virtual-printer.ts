@@ -1,10 +1,13 @@
 /**
  * A receipt printer that lives in memory, for the demo and the tests: a `USBDevice` as WebUSB
  * defines it (a vendor interface 0 and the printer-class interface 1 with bulk OUT/IN, the
- * IEEE 1284 id on GET_DEVICE_ID) that parses the ESC/POS or Star stream it receives, renders
- * the dots it would print, answers DLE EOT, and can run out of paper, stop taking data, or be
- * unplugged. `VirtualUsb` is the `navigator.usb` it is found through. Loaded lazily only.
+ * IEEE 1284 id on GET_DEVICE_ID) whose mechanism (printer-mechanism.ts) parses the ESC/POS or
+ * Star stream it receives, renders the dots it would print and answers DLE EOT; it can run out
+ * of paper, stop taking data, or be unplugged. `VirtualUsb` is the `navigator.usb` it is found through. Loaded lazily only.
  */
+
+import { PrinterMechanism, type PrintedPage } from './printer-mechanism.ts';
+export type { PrintedPage } from './printer-mechanism.ts';
 
 const PRINTER_INTERFACE = 1;
 const OUT_ENDPOINT = 1;
@@ -27,13 +30,6 @@ export interface VirtualPrinterOptions {
   bytesPerSecond?: number;
 }
 
-export interface PrintedPage {
-  width: number;
-  height: number;
-  bytesPerRow: number;
-  data: Uint8Array;
-  text: string[];
-}
 
 function endpoint(endpointNumber: number, direction: USBDirection): USBEndpoint {
   return { endpointNumber, direction, type: 'bulk', packetSize: 64 };
@@ -75,26 +71,13 @@ export class VirtualPrinter implements USBDevice {
   private readonly bytesPerSecond: number | null;
   private readonly deviceId: string | null;
 
-  /** Sensors and faults the tests set. */
-  paperOut = false;
-  paperLow = false;
-  coverOpen = false;
-  drawerOpen = false;
+  /** What it prints, the paper and the sensors (shared with the virtual network printer). */
+  readonly mechanism: PrinterMechanism;
   /** The printer stops taking data (jam, full buffer): transfers never complete. */
   stalled = false;
   /** The next DLE EOT answer comes this many ms late (once), as from a busy printer; later answers follow it. */
   answerLateOnceMs: number | null = null;
 
-  /** Everything received on bulk OUT, in order. */
-  readonly received: number[] = [];
-  readonly drawerKicks: number[] = [];
-  cuts = 0;
-  readonly pages: PrintedPage[] = [];
-  private rows: Uint8Array[] = [];
-  private text: string[] = [];
-  private line = '';
-  private pending = new Uint8Array(0);
-  private starRasterMode = false;
   private readonly answers: number[] = [];
   private answerWaiter: (() => void) | null = null;
   private heldAnswers: number[] | null = null;
@@ -116,6 +99,7 @@ export class VirtualPrinter implements USBDevice {
           ? 'MFG:Star;CMD:STAR;MDL:TSP143IIIU (STR_T-001);CLS:PRINTER;'
           : 'MFG:EPSON;CMD:ESC/POS;MDL:TM-T20III;CLS:PRINTER;DES:TM-T20III;';
     this.widthDots = options.widthDots ?? 576;
+    this.mechanism = new PrinterMechanism(this.protocol, this.widthDots, (answer) => this.answerStatus(answer));
     this.bytesPerSecond = options.bytesPerSecond ?? null;
     const vendorSpecific = usbInterface(0, alternate(0xff, [endpoint(3, 'out'), endpoint(4, 'in')]));
     const printer = usbInterface(PRINTER_INTERFACE, alternate(7, [endpoint(OUT_ENDPOINT, 'out'), endpoint(IN_ENDPOINT, 'in')]));
@@ -144,9 +128,22 @@ export class VirtualPrinter implements USBDevice {
 
   /** The page being printed (since the last cut) or the last cut page. */
   lastPage(): PrintedPage {
-    if (this.rows.length || this.text.length) return this.page();
-    return this.pages.at(-1) ?? this.page();
+    return this.mechanism.lastPage();
   }
+
+  get paperOut(): boolean { return this.mechanism.paperOut; }
+  set paperOut(on: boolean) { this.mechanism.paperOut = on; }
+  get paperLow(): boolean { return this.mechanism.paperLow; }
+  set paperLow(on: boolean) { this.mechanism.paperLow = on; }
+  get coverOpen(): boolean { return this.mechanism.coverOpen; }
+  set coverOpen(on: boolean) { this.mechanism.coverOpen = on; }
+  get drawerOpen(): boolean { return this.mechanism.drawerOpen; }
+  set drawerOpen(on: boolean) { this.mechanism.drawerOpen = on; }
+  /** Everything received on bulk OUT, in order. */
+  get received(): number[] { return this.mechanism.received; }
+  get drawerKicks(): number[] { return this.mechanism.drawerKicks; }
+  get cuts(): number { return this.mechanism.cuts; }
+  get pages(): PrintedPage[] { return this.mechanism.pages; }
 
   async open(): Promise<void> {
     this.alive();
@@ -213,8 +210,7 @@ export class VirtualPrinter implements USBDevice {
     const takesMs = this.bytesPerSecond ? (bytes.length / this.bytesPerSecond) * 1000 : 1;
     await new Promise((resolve) => setTimeout(resolve, takesMs));
     this.ready();
-    for (const b of bytes) this.received.push(b);
-    this.consume(bytes);
+    this.mechanism.take(bytes);
     return { status: 'ok', bytesWritten: bytes.length } as USBOutTransferResult;
   }
 
@@ -241,7 +237,7 @@ export class VirtualPrinter implements USBDevice {
 
   async reset(): Promise<void> {
     this.ready();
-    this.pending = new Uint8Array(0);
+    this.mechanism.dropPartial();
   }
 
   private alive(): void {
@@ -263,21 +259,7 @@ export class VirtualPrinter implements USBDevice {
     return new Promise<never>((_, reject) => this.unplugWaiters.add(reject));
   }
 
-  private page(): PrintedPage {
-    const bytesPerRow = this.widthDots >> 3;
-    const data = new Uint8Array(bytesPerRow * this.rows.length);
-    this.rows.forEach((row, y) => data.set(row.subarray(0, bytesPerRow), y * bytesPerRow));
-    return { width: this.widthDots, height: this.rows.length, bytesPerRow, data, text: [...this.text] };
-  }
 
-  private cut(): void {
-    if (this.line) this.text.push(this.line);
-    this.line = '';
-    this.pages.push(this.page());
-    this.rows = [];
-    this.text = [];
-    this.cuts++;
-  }
 
   private answer(byte: number): void {
     this.answers.push(byte);
@@ -302,162 +284,13 @@ export class VirtualPrinter implements USBDevice {
     setTimeout(release, lateMs);
   }
 
-  /** DLE EOT n answers (Epson ESC/POS reference): fixed bits 0x12 plus the flags. */
-  private realTimeStatus(n: number): number {
-    if (n === 1) return 0x12 | (this.drawerOpen ? 0x04 : 0) | (this.paperOut || this.coverOpen ? 0x08 : 0);
-    if (n === 2) return 0x12 | (this.coverOpen ? 0x04 : 0) | (this.paperOut ? 0x20 : 0);
-    if (n === 4) return 0x12 | (this.paperLow || this.paperOut ? 0x0c : 0) | (this.paperOut ? 0x60 : 0);
-    return 0x12;
-  }
 
-  private addRows(rows: Uint8Array[]): void {
-    // Without paper the printer drops what it is given.
-    if (!this.paperOut) this.rows.push(...rows);
-  }
 
-  private consume(bytes: Uint8Array): void {
-    const joined = new Uint8Array(this.pending.length + bytes.length);
-    joined.set(this.pending);
-    joined.set(bytes, this.pending.length);
-    let i = 0;
-    while (i < joined.length) {
-      const used = this.command(joined, i);
-      if (used === 0) break;
-      i += used;
-    }
-    this.pending = joined.slice(i);
-  }
 
-  /** Parses one command at `i`; returns its length, or 0 when it is not complete yet. */
-  private command(b: Uint8Array, i: number): number {
-    const left = b.length - i;
-    const c = b[i];
-    const need = (n: number) => (left >= n ? n : 0);
-    if (this.starRasterMode) return this.starRasterCommand(b, i, left);
-    if (c === 0x10) {
-      if (!need(3)) return 0;
-      if (b[i + 1] === 0x04) this.answerStatus(this.realTimeStatus(b[i + 2]));
-      return 3;
-    }
-    if (c === 0x0a) {
-      this.text.push(this.line);
-      this.line = '';
-      return 1;
-    }
-    if (c === 0x07 || c === 0x1a) {
-      this.drawerKicks.push(c === 0x07 ? 0 : 1);
-      this.drawerOpen = true;
-      return 1;
-    }
-    if (c === 0x1b) {
-      if (!need(2)) return 0;
-      const op = b[i + 1];
-      if (op === 0x40 || op === 0x32) return 2;
-      if (op === 0x70) {
-        if (!need(5)) return 0;
-        this.drawerKicks.push(b[i + 2] & 1);
-        this.drawerOpen = true;
-        return 5;
-      }
-      if (op === 0x2a) {
-        if (!need(3)) return 0;
-        if (b[i + 2] === 0x72) return this.starRasterControl(b, i, left);
-        if (!need(5)) return 0;
-        const mode = b[i + 2];
-        const columns = b[i + 3] | (b[i + 4] << 8);
-        const bandBytes = mode & 0x20 ? 3 : 1;
-        const total = 5 + columns * bandBytes;
-        if (!need(total)) return 0;
-        this.columnBand(b.subarray(i + 5, i + total), columns, bandBytes);
-        return total;
-      }
-      if (op === 0x64) {
-        if (!need(3)) return 0;
-        // Star `ESC d n` cuts; ESC/POS `ESC d n` feeds n lines.
-        if (this.protocol === 'star') this.cut();
-        return 3;
-      }
-      // ESC a / ESC ! / ESC 3 / ESC = / ESC M ... : one parameter byte.
-      return need(3);
-    }
-    if (c === 0x1d) {
-      if (!need(2)) return 0;
-      const op = b[i + 1];
-      if (op === 0x76) {
-        if (!need(8)) return 0;
-        const bytesPerRow = b[i + 4] | (b[i + 5] << 8);
-        const rows = b[i + 6] | (b[i + 7] << 8);
-        const total = 8 + bytesPerRow * rows;
-        if (!need(total)) return 0;
-        const out: Uint8Array[] = [];
-        for (let r = 0; r < rows; r++) out.push(this.fitRow(b.subarray(i + 8 + r * bytesPerRow, i + 8 + (r + 1) * bytesPerRow)));
-        this.addRows(out);
-        return total;
-      }
-      if (op === 0x56) {
-        if (!need(3)) return 0;
-        const m = b[i + 2];
-        const withFeed = m === 0x41 || m === 0x42 || m === 0x61 || m === 0x62;
-        if (withFeed && !need(4)) return 0;
-        this.cut();
-        return withFeed ? 4 : 3;
-      }
-      return need(3);
-    }
-    if (c >= 0x20) this.line += String.fromCharCode(c);
-    return 1;
-  }
 
-  private fitRow(source: Uint8Array): Uint8Array {
-    const row = new Uint8Array(this.widthDots >> 3);
-    row.set(source.subarray(0, row.length));
-    return row;
-  }
 
-  private columnBand(data: Uint8Array, columns: number, bandBytes: number): void {
-    const bandRows = bandBytes * 8;
-    const rows = Array.from({ length: bandRows }, () => new Uint8Array(this.widthDots >> 3));
-    for (let x = 0; x < Math.min(columns, this.widthDots); x++) {
-      for (let r = 0; r < bandRows; r++) {
-        if (data[x * bandBytes + (r >> 3)] & (0x80 >> (r & 7))) rows[r][x >> 3] |= 0x80 >> (x & 7);
-      }
-    }
-    this.addRows(rows);
-  }
 
-  /** `ESC * r X ...`: A enters raster mode; B quits (and ends the page); P and others end with NUL. */
-  private starRasterControl(b: Uint8Array, i: number, left: number): number {
-    if (left < 4) return 0;
-    const op = b[i + 3];
-    if (op === 0x41) {
-      this.starRasterMode = true;
-      return 4;
-    }
-    if (op === 0x42) {
-      this.starRasterMode = false;
-      this.cut();
-      return 4;
-    }
-    const nul = b.indexOf(0, i + 4);
-    return nul < 0 ? 0 : nul - i + 1;
-  }
 
-  private starRasterCommand(b: Uint8Array, i: number, left: number): number {
-    const c = b[i];
-    if (c === 0x62) {
-      if (left < 3) return 0;
-      const n = b[i + 1] | (b[i + 2] << 8);
-      if (left < 3 + n) return 0;
-      this.addRows([this.fitRow(b.subarray(i + 3, i + 3 + n))]);
-      return 3 + n;
-    }
-    if (c === 0x1b) {
-      if (left < 3) return 0;
-      if (b[i + 1] === 0x2a && b[i + 2] === 0x72) return this.starRasterControl(b, i, left);
-      return 2;
-    }
-    return 1;
-  }
 }
 
 function isRealTimeQuery(bytes: Uint8Array): boolean {

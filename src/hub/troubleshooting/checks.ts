@@ -48,7 +48,7 @@ export interface DatabaseProbe {
 }
 
 export interface DeviceFailure {
-  transport: 'usb' | 'serial' | 'hid';
+  transport: 'usb' | 'serial' | 'hid' | 'network';
   label: string;
   /** The root cause's name (a DOMException name such as SecurityError or NetworkError). */
   name: string;

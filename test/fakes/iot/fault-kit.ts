@@ -4,11 +4,14 @@
  * and every drawer kick it gets is written to its own IndexedDB database ("the paper trail")
  * before the USB transfer completes, so a test counts what printed across a killed window, and
  * the receipt number each page carries (a row of black/white blocks, see `decodeReceiptNumber`).
- * The test reaches `self.faultKit` in the hub worker to unplug and plug the printer back.
+ * The test reaches `self.faultKit` in the hub worker to unplug and plug the printer back. Network
+ * printers the local server lists are driven too (the real driver on the printer link).
  */
 import type { HubServiceOptions } from '../../../workers/hub-service.ts';
 import { VirtualPrinter, VirtualUsb, type PrintedPage } from '../../../workers/virtual/virtual-printer.ts';
 import { usbPrinterFactory } from '../../../workers/drivers/printer/factory.ts';
+import { networkPrinterFactory } from '../../../workers/drivers/printer/network-factory.ts';
+import { officePrinterFactory } from '../../../workers/drivers/printer/office-printer.ts';
 
 export const PAPER_DB = 'hub-e2e-paper';
 export const FAULT_PRINTER_SERIAL = 'FAULT1';
@@ -52,12 +55,20 @@ class PaperTrailPrinter extends VirtualPrinter {
   private pagesWritten = 0;
   private kicksWritten = 0;
 
+  /** When the next transfer arrived (wall clock, ms), once armed: bench netprint's first-byte mark. */
+  static firstBytesAt: number | null = null;
+  static armed = false;
+
   constructor(private readonly paper: Promise<IDBDatabase>) {
     // At a real printer's pace, so a killed window lands in the middle of a print, not between two.
     super({ serialNumber: FAULT_PRINTER_SERIAL, bytesPerSecond: REAL_PRINTER_BYTES_PER_SECOND });
   }
 
   override async transferOut(endpointNumber: number, data: BufferSource): Promise<USBOutTransferResult> {
+    if (PaperTrailPrinter.armed) {
+      PaperTrailPrinter.armed = false;
+      PaperTrailPrinter.firstBytesAt = performance.timeOrigin + performance.now();
+    }
     const result = await super.transferOut(endpointNumber, data);
     const entries: PaperEntry[] = [];
     for (; this.pagesWritten < this.pages.length; this.pagesWritten++) entries.push({ kind: 'page', receipt: decodeReceiptNumber(this.pages[this.pagesWritten]), at: Date.now() });
@@ -79,6 +90,11 @@ export interface FaultKitControl {
   unplug(): void;
   plug(): void;
   plugged(): boolean;
+  /** The bytes of the jobs the plugged printer got (status queries left out), to compare with another path. */
+  jobBytes(): number[];
+  /** The next transfer's arrival is noted (wall clock, ms); `firstBytesAt` reads it. */
+  armFirstBytes(): void;
+  firstBytesAt(): number | null;
 }
 
 export function faultHubOptions(): HubServiceOptions {
@@ -98,11 +114,18 @@ export function faultHubOptions(): HubServiceOptions {
       usb.plug(printer);
     },
     plugged: () => printer !== null,
+    jobBytes: () => printer?.mechanism.jobBytes.slice() ?? [],
+    armFirstBytes: () => {
+      PaperTrailPrinter.firstBytesAt = null;
+      PaperTrailPrinter.armed = true;
+    },
+    firstBytesAt: () => PaperTrailPrinter.firstBytesAt,
   };
   (self as unknown as { faultKit: FaultKitControl }).faultKit = control;
   return {
     sources: { usb: usb as unknown as USB },
-    factories: [usbPrinterFactory],
+    // Network and office printers too, when the local server lists them: the e2e and bench netprint compare the paths.
+    factories: [usbPrinterFactory, networkPrinterFactory, officePrinterFactory],
     linkTiming: { pairingPollDelayMs: () => 300, busReconnectMinMs: 200, registrationRetryMs: 300, outboxRetryMinMs: 200, retryMaxMs: 2_000 },
   };
 }

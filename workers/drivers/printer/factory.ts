@@ -11,7 +11,7 @@ import { serialLink, usbLink } from './printer-link.ts';
 /** Serial receipt printers mostly ship at 9600 8N1 or 38400/115200; the user's `baudRate` setting wins. */
 const SERIAL_PRINTER_LINE: SerialOptions = { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1, flowControl: 'hardware' };
 
-function description(identifier: string, profile: PrinterProfile, connection: DeviceDescription['connection']): DeviceDescription {
+export function printerDescription(identifier: string, profile: PrinterProfile, connection: DeviceDescription['connection']): DeviceDescription {
   return { identifier, name: profile.name, type: 'printer', manufacturer: profile.manufacturer, connection, subtype: profile.kind };
 }
 
@@ -39,7 +39,7 @@ export const usbPrinterFactory: DriverFactory = {
         await channel.close();
         return null;
       }
-      return new PrinterDevice({ description: description(identifier, profile, 'direct'), profile, link: usbLink(channel), log: context.log, hubStatus: hubStatusOf(context) });
+      return new PrinterDevice({ description: printerDescription(identifier, profile, 'direct'), profile, link: usbLink(channel), log: context.log, hubStatus: hubStatusOf(context) });
     } catch (error) {
       await channel.close();
       throw error;
@@ -47,7 +47,7 @@ export const usbPrinterFactory: DriverFactory = {
   },
 };
 
-function hubStatusOf(context: DriverContext) {
+export function hubStatusOf(context: DriverContext) {
   return context.hubStatus ? () => context.hubStatus!() : undefined;
 }
 
@@ -78,6 +78,6 @@ export const serialPrinterFactory: DriverFactory = {
     const options = serialOptionsWith(SERIAL_PRINTER_LINE, settings);
     const channel = await openSerial(port, options);
     const connection = info.bluetoothServiceClassId !== undefined ? 'bluetooth' : 'serial';
-    return new PrinterDevice({ description: description(identifier, profile, connection), profile, link: serialLink(channel, options.baudRate), log: context.log, hubStatus: hubStatusOf(context) });
+    return new PrinterDevice({ description: printerDescription(identifier, profile, connection), profile, link: serialLink(channel, options.baudRate), log: context.log, hubStatus: hubStatusOf(context) });
   },
 };

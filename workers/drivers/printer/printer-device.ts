@@ -92,6 +92,8 @@ export class PrinterDevice implements Device, LastPrintSource {
   private recorder = new BreakdownRecorder();
   /** The running job may print (drive the printer) once this resolves. */
   private mayAct: Promise<void> = Promise.resolve();
+  /** The running job's bytes started out: a lost link then means it may have printed. */
+  private dataSent = false;
 
   constructor(options: PrinterDeviceOptions) {
     this.description = options.description;
@@ -101,6 +103,10 @@ export class PrinterDevice implements Device, LastPrintSource {
     this.hubStatus = options.hubStatus;
     this.statusPollMs = options.statusPollMs ?? STATUS_POLL_MS;
     this.schedulePoll(this.statusPollMs);
+    // Status a printer pushes (ASB) is reported like a poll's, never during a job: the poll after it reports that.
+    this.link.onStatus?.((status) => {
+      if (!this.closed && this.jobsPending === 0) this.reportStatus(status);
+    });
   }
 
   run(request: ActionRequest, signal: AbortSignal): Promise<ActionOutcome> {
@@ -157,6 +163,7 @@ export class PrinterDevice implements Device, LastPrintSource {
       this.onProgress = request.onProgress;
       this.recorder = request.timings ?? new BreakdownRecorder();
       this.mayAct = request.runningStored ?? Promise.resolve();
+      this.dataSent = false;
       switch (request.action) {
         case 'print_receipt':
           return await this.printReceipt(request.data, signal, request.preparation instanceof ReceiptPreparation ? request.preparation : undefined);
@@ -233,6 +240,7 @@ export class PrinterDevice implements Device, LastPrintSource {
     let sent = 0;
     let piece = stream.next();
     await this.mayAct;
+    this.dataSent = true;
     while (piece) {
       if (signal.aborted) throw new JobError('ERROR_FAILED', 'the job was cancelled');
       const offset = sent;
@@ -254,6 +262,7 @@ export class PrinterDevice implements Device, LastPrintSource {
     if (this.profile.protocol === 'zpl') throw new PayloadError('a label printer has no cash drawer');
     const commands = CASHBOX_COMMANDS[this.profile.protocol];
     await this.mayAct;
+    this.dataSent = true;
     for (const command of commands) await this.send(command, signal);
     return { status: 'success', result: true };
   }
@@ -295,6 +304,7 @@ export class PrinterDevice implements Device, LastPrintSource {
   private async print(bytes: Uint8Array, signal: AbortSignal): Promise<void> {
     await this.statusBefore();
     await this.mayAct;
+    this.dataSent = true;
     this.recorder.mark('firstByte');
     await this.send(bytes, signal, this.onProgress);
     await this.statusAfter();
@@ -388,10 +398,10 @@ export class PrinterDevice implements Device, LastPrintSource {
 
   private failure(error: unknown): ActionOutcome {
     let outcome: ActionOutcome;
-    if (error instanceof JobError) outcome = { status: 'error', message: error.code, result: error.message };
+    if (error instanceof JobError) outcome = { status: 'error', message: error.code, result: error.message, ...(error.code === 'ERROR_UNREACHABLE' ? { cutOff: 'none' as const } : {}) };
     else if (error instanceof PrinterLinkError) {
       const message = error.code === 'timeout' ? 'ERROR_TIMEOUT' : error.code === 'disconnected' ? 'ERROR_UNREACHABLE' : 'ERROR_FAILED';
-      outcome = { status: 'error', message, result: error.message };
+      outcome = { status: 'error', message, result: error.message, ...(error.code === 'disconnected' ? { cutOff: this.dataSent ? 'partial' as const : 'none' as const } : {}) };
     } else if (error instanceof PayloadError || (error as Error)?.name === 'ImageError') {
       // Bad input is the sender's problem: no printer status event, just the reason.
       return { status: 'error', result: (error as Error).message };

@@ -1,5 +1,6 @@
 import type { SerialChannel } from '../../transports/serial.ts';
 import { UsbTransportError, type UsbPrinterChannel } from '../../transports/usb.ts';
+import type { RealTimeStatus } from './commands.ts';
 
 /** How a printer is reached, whatever the transport: the driver's only view of it. */
 export interface PrinterLink {
@@ -17,6 +18,8 @@ export interface PrinterLink {
   lost(): void;
   close(): Promise<void>;
   readonly canAnswer: boolean;
+  /** Status the printer pushes by itself (Epson ASB on a network printer); links without it have none. */
+  onStatus?(listener: (status: RealTimeStatus) => void): () => void;
 }
 
 export type LinkErrorCode = 'disconnected' | 'timeout' | 'failed';
