@@ -1,6 +1,6 @@
 import { SERIAL_PROTOCOLS } from './drivers/serial-identity.ts';
 import { KEYBOARD_LAYOUTS } from './drivers/scanner/scan-outcome.ts';
-import { CAMERA_FORMATS } from './drivers/camera/barcode-decoder.ts';
+import { CAMERA_FORMATS } from './drivers/camera/camera-formats.ts';
 import { HOLD_MINUTES_MAX, HOLD_SETTING } from '../src/hub/queue-policy.ts';
 
 export type DeviceSettings = Record<string, string | number | boolean>;

@@ -3,6 +3,7 @@ import type { HubRef, HubSnapshot } from './hub-api.ts';
 import { SERIAL_PROTOCOLS } from '../../workers/drivers/serial-identity.ts';
 import { KEYBOARD_LAYOUTS } from '../../workers/drivers/scanner/scan-outcome.ts';
 import { BAUD_RATES, IMAGE_MODES, PAPER_WIDTHS_MM } from '../../workers/device-settings.ts';
+import { CAMERA_FORMATS } from '../../workers/drivers/camera/camera-formats.ts';
 
 type Description = HubSnapshot['devices'][number];
 type Settings = Record<string, string | number | boolean>;
@@ -73,7 +74,8 @@ export class DeviceSettingsForm extends LitElement {
         ${d.connection === 'serial' ? this.serialFields() : ''}
         ${d.type === 'scanner' ? this.select('layout', 'Scanner keyboard layout', ['', ...KEYBOARD_LAYOUTS], (v) => v || 'Same as the system') : ''}
         ${d.type === 'camera' ? html`<label for="formats">Barcode formats</label>
-          <input id="formats" name="formats" .value=${String(this.settings.formats ?? '')} placeholder="ean13,ean8,upca,code128,qrcode">` : ''}
+          <input id="formats" name="formats" .value=${String(this.settings.formats ?? '')} placeholder=${`All: ${CAMERA_FORMATS.join(',')}`}
+            title="Leave empty to read every format; list some (comma-separated) to read only those">` : ''}
         ${d.type === 'scale' || d.type === 'scanner' || d.type === 'camera'
           ? this.select('odooSerie', 'Odoo version', ['', '18', '19'], (v) => (v ? `${v}.0` : 'As the paired database')) : ''}
         <span></span><span><button type="submit">Save</button></span>

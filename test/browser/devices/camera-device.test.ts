@@ -31,7 +31,9 @@ describe('camera device', () => {
       await device.idle();
       now += 100;
     }
+    // Odoo gets the box's scanner event; the symbology stays beside it, for the hub's scan log.
     expect(events.map((e) => e.outcome)).to.deep.equal([{ status: 'success', result: '5901234123457' }]);
+    expect(events[0].symbology).to.equal('EAN-13');
     device.frame(await view.bitmap(null));
     await device.idle();
     now += SCAN_DEBOUNCE_MS + 1;

@@ -1,0 +1,154 @@
+/**
+ * Where a barcode that is neither upright nor at a right angle may be in a frame, and at what
+ * angle. A 1D code (and a PDF417's rows) is a patch of strong edges that all run one way: the
+ * structure tensor of the luminance gradient says how strong and how one-sided the edges of each
+ * cell are, and neighbouring cells whose edges run the same way are one candidate. Noise and
+ * print are strong but point every way; a label border is one edge, too little per cell.
+ * The decoder turns each candidate upright before reading it, so the rows it scans cross every bar.
+ */
+/** Cell side in pixels of the half-size image the tensor is computed on (16 px of the frame). */
+const CELL = 8;
+/** Mean squared gradient a cell needs (grey levels², half-size image): a printed edge, not a shadow. */
+const MIN_ENERGY = 150;
+/** 0 (edges every way) .. 1 (all edges one way): bars score high, noise and text low. */
+const MIN_COHERENCE = 0.55;
+/** Neighbouring cells are one code when their bar directions differ by less than this. */
+const MAX_ANGLE_STEP = (20 * Math.PI) / 180;
+/** A code covers a few cells at least: 4 cells of 16 px hold a 1.5 px-module EAN's guard bars. */
+const MIN_CELLS = 4;
+export const MAX_ORIENTED_REGIONS = 4;
+
+export interface OrientedRegion {
+  /** Centre in frame pixels. */
+  cx: number;
+  cy: number;
+  /** The scan direction (across the bars), radians, in (-π/2, π/2]. */
+  angle: number;
+  /** Extent along the scan direction and across it, frame pixels. */
+  length: number;
+  breadth: number;
+  cells: number;
+}
+
+interface Cell {
+  angle: number;
+  energy: number;
+}
+
+/** Candidates, largest first; `lum` is the frame's luminance (one byte a pixel). */
+export function findOrientedRegions(lum: Uint8Array | Uint8ClampedArray, width: number, height: number): OrientedRegion[] {
+  // Half size first: averaging 2x2 pixels halves the sensor noise and quarters the work.
+  const w = width >> 1;
+  const h = height >> 1;
+  const half = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const r0 = 2 * y * width;
+    const r1 = r0 + width;
+    for (let x = 0; x < w; x++) half[y * w + x] = (lum[r0 + 2 * x] + lum[r0 + 2 * x + 1] + lum[r1 + 2 * x] + lum[r1 + 2 * x + 1]) / 4;
+  }
+  const cols = Math.floor((w - 2) / CELL);
+  const rows = Math.floor((h - 2) / CELL);
+  const cells: Array<Cell | null> = new Array(cols * rows).fill(null);
+  for (let cy = 0; cy < rows; cy++) {
+    for (let cx = 0; cx < cols; cx++) {
+      let jxx = 0;
+      let jyy = 0;
+      let jxy = 0;
+      for (let y = 1 + cy * CELL; y < 1 + (cy + 1) * CELL; y++) {
+        for (let x = 1 + cx * CELL; x < 1 + (cx + 1) * CELL; x++) {
+          // Scharr's kernel: its gradient direction holds at every angle, where a plain
+          // difference leans toward the diagonals on pixel-stepped edges.
+          const i = y * w + x;
+          const [a, b, c, d, f, g, k, m] = [half[i - w - 1], half[i - w], half[i - w + 1], half[i - 1], half[i + 1], half[i + w - 1], half[i + w], half[i + w + 1]];
+          const gx = (3 * (c - a) + 10 * (f - d) + 3 * (m - g)) / 32;
+          const gy = (3 * (g - a) + 10 * (k - b) + 3 * (m - c)) / 32;
+          jxx += gx * gx;
+          jyy += gy * gy;
+          jxy += gx * gy;
+        }
+      }
+      const energy = (jxx + jyy) / (CELL * CELL);
+      if (energy < MIN_ENERGY) continue;
+      const coherence = Math.sqrt((jxx - jyy) ** 2 + 4 * jxy * jxy) / (jxx + jyy);
+      if (coherence < MIN_COHERENCE) continue;
+      cells[cy * cols + cx] = { angle: 0.5 * Math.atan2(2 * jxy, jxx - jyy), energy };
+    }
+  }
+
+  const seen = new Uint8Array(cols * rows);
+  const regions: OrientedRegion[] = [];
+  const stack: number[] = [];
+  for (let start = 0; start < cells.length; start++) {
+    if (!cells[start] || seen[start]) continue;
+    seen[start] = 1;
+    stack.push(start);
+    const members: number[] = [];
+    while (stack.length) {
+      const i = stack.pop()!;
+      members.push(i);
+      const x = i % cols;
+      const y = (i - x) / cols;
+      // Two cells each way: a cell that missed (an EAN's centre guard, a worn bar) does not split a code.
+      for (let dy = -2; dy <= 2; dy++) {
+        for (let dx = -2; dx <= 2; dx++) {
+          const [nx, ny] = [x + dx, y + dy];
+          if (nx < 0 || ny < 0 || nx >= cols || ny >= rows) continue;
+          const n = ny * cols + nx;
+          const other = cells[n];
+          if (!other || seen[n] || angleStep(other.angle, cells[i]!.angle) > MAX_ANGLE_STEP) continue;
+          seen[n] = 1;
+          stack.push(n);
+        }
+      }
+    }
+    if (members.length < MIN_CELLS) continue;
+    regions.push(describe(members, cells, cols));
+  }
+  return regions.sort((a, b) => b.cells - a.cells).slice(0, MAX_ORIENTED_REGIONS);
+}
+
+/** Difference of two bar directions (each known up to a half turn). */
+function angleStep(a: number, b: number): number {
+  const d = Math.abs(a - b) % Math.PI;
+  return Math.min(d, Math.PI - d);
+}
+
+function describe(members: number[], cells: Array<Cell | null>, cols: number): OrientedRegion {
+  // The mean direction of doubled angles, weighted by edge strength (angles wrap at a half turn).
+  let s = 0;
+  let c = 0;
+  let mx = 0;
+  let my = 0;
+  for (const i of members) {
+    const cell = cells[i]!;
+    s += Math.sin(2 * cell.angle) * cell.energy;
+    c += Math.cos(2 * cell.angle) * cell.energy;
+    mx += i % cols;
+    my += Math.floor(i / cols);
+  }
+  const angle = 0.5 * Math.atan2(s, c);
+  // Cell centres in frame pixels (a cell is 2 * CELL frame pixels, offset by the gradient's border).
+  const scale = 2 * CELL;
+  const cx = (mx / members.length + 0.5) * scale + 2;
+  const cy = (my / members.length + 0.5) * scale + 2;
+  let [along0, along1, across0, across1] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const i of members) {
+    const x = ((i % cols) + 0.5) * scale + 2 - cx;
+    const y = (Math.floor(i / cols) + 0.5) * scale + 2 - cy;
+    const along = x * Math.cos(angle) + y * Math.sin(angle);
+    const across = -x * Math.sin(angle) + y * Math.cos(angle);
+    [along0, along1] = [Math.min(along0, along), Math.max(along1, along)];
+    [across0, across1] = [Math.min(across0, across), Math.max(across1, across)];
+  }
+  // The centre of the extents (the mean leans toward where more cells passed).
+  const midAlong = (along0 + along1) / 2;
+  const midAcross = (across0 + across1) / 2;
+  return {
+    cx: cx + midAlong * Math.cos(angle) - midAcross * Math.sin(angle),
+    cy: cy + midAlong * Math.sin(angle) + midAcross * Math.cos(angle),
+    angle,
+    length: along1 - along0 + scale,
+    breadth: across1 - across0 + scale,
+    cells: members.length,
+  };
+}
