@@ -3,15 +3,23 @@
  * angle. A 1D code (and a PDF417's rows) is a patch of strong edges that all run one way: the
  * structure tensor of the luminance gradient says how strong and how one-sided the edges of each
  * cell are, and neighbouring cells whose edges run the same way are one candidate. Noise and
- * print are strong but point every way; a label border is one edge, too little per cell.
+ * print are strong but point every way; a box side or a drawn line is one or two edges where
+ * bars give several. A candidate starts from cells that are bars for sure and grows over the
+ * weaker ones around them (a blurred code's), as long as their edges run the same way.
  * The decoder turns each candidate upright before reading it, so the rows it scans cross every bar.
  */
 /** Cell side in pixels of the half-size image the tensor is computed on (16 px of the frame). */
 const CELL = 8;
 /** Mean squared gradient a cell needs (grey levels², half-size image): a printed edge, not a shadow. */
 const MIN_ENERGY = 150;
+/** A blurred or faint code's cells have less: they join a region that strong cells started, at this share of MIN_ENERGY. */
+const WEAK_SHARE = 0.25;
 /** 0 (edges every way) .. 1 (all edges one way): bars score high, noise and text low. */
 const MIN_COHERENCE = 0.55;
+/** Half-size pixels walked each side of a cell's centre across its edges (32 frame pixels in all). */
+const CROSSING_REACH = 8;
+/** Changes a cell of bars shows on that walk (a line has two edges, a box side one). */
+const MIN_CROSSINGS = 3;
 /** Neighbouring cells are one code when their bar directions differ by less than this. */
 const MAX_ANGLE_STEP = (20 * Math.PI) / 180;
 /** A code covers a few cells at least: 4 cells of 16 px hold a 1.5 px-module EAN's guard bars. */
@@ -33,6 +41,8 @@ export interface OrientedRegion {
 interface Cell {
   angle: number;
   energy: number;
+  /** Bars for sure: a region starts from such cells and grows over weaker ones that run the same way. */
+  strong: boolean;
 }
 
 /** Candidates, largest first; `lum` is the frame's luminance (one byte a pixel). */
@@ -68,10 +78,12 @@ export function findOrientedRegions(lum: Uint8Array | Uint8ClampedArray, width: 
         }
       }
       const energy = (jxx + jyy) / (CELL * CELL);
-      if (energy < MIN_ENERGY) continue;
+      if (energy < MIN_ENERGY * WEAK_SHARE) continue;
       const coherence = Math.sqrt((jxx - jyy) ** 2 + 4 * jxy * jxy) / (jxx + jyy);
       if (coherence < MIN_COHERENCE) continue;
-      cells[cy * cols + cx] = { angle: 0.5 * Math.atan2(2 * jxy, jxx - jyy), energy };
+      const angle = 0.5 * Math.atan2(2 * jxy, jxx - jyy);
+      const strong = energy >= MIN_ENERGY && crossings(half, w, h, (cx + 0.5) * CELL + 1, (cy + 0.5) * CELL + 1, angle) >= MIN_CROSSINGS;
+      cells[cy * cols + cx] = { angle, energy, strong };
     }
   }
 
@@ -79,7 +91,7 @@ export function findOrientedRegions(lum: Uint8Array | Uint8ClampedArray, width: 
   const regions: OrientedRegion[] = [];
   const stack: number[] = [];
   for (let start = 0; start < cells.length; start++) {
-    if (!cells[start] || seen[start]) continue;
+    if (!cells[start]?.strong || seen[start]) continue;
     seen[start] = 1;
     stack.push(start);
     const members: number[] = [];
@@ -101,10 +113,35 @@ export function findOrientedRegions(lum: Uint8Array | Uint8ClampedArray, width: 
         }
       }
     }
-    if (members.length < MIN_CELLS) continue;
+    if (members.filter((i) => cells[i]!.strong).length < MIN_CELLS) continue;
     regions.push(describe(members, cells, cols));
   }
   return regions.sort((a, b) => b.cells - a.cells).slice(0, MAX_ORIENTED_REGIONS);
+}
+
+/**
+ * Light/dark changes met walking across the cell's edges (along its gradient) through its centre:
+ * bars give several, the side of a box or a drawn line one or two.
+ */
+function crossings(half: Float32Array, w: number, h: number, x0: number, y0: number, angle: number): number {
+  const [dx, dy] = [Math.cos(angle), Math.sin(angle)];
+  const samples: number[] = [];
+  for (let t = -CROSSING_REACH; t <= CROSSING_REACH; t++) {
+    const x = Math.round(x0 + t * dx);
+    const y = Math.round(y0 + t * dy);
+    if (x >= 0 && y >= 0 && x < w && y < h) samples.push(half[y * w + x]);
+  }
+  const [lo, hi] = [Math.min(...samples), Math.max(...samples)];
+  // Hysteresis: a change counts once it passes a tenth of the range beyond the middle.
+  const [dark, light] = [lo + (hi - lo) * 0.4, lo + (hi - lo) * 0.6];
+  let state = 0;
+  let changes = 0;
+  for (const v of samples) {
+    const next = v <= dark ? -1 : v >= light ? 1 : state;
+    if (state !== 0 && next !== state) changes++;
+    state = next;
+  }
+  return changes;
 }
 
 /** Difference of two bar directions (each known up to a half turn). */
