@@ -3,9 +3,9 @@ import type { HubSnapshot } from './hub-api.ts';
 
 type KeptEvent = HubSnapshot['recentEvents'][string][number];
 
-/** GS1's FNC1 separator as it travels in the text: invisible, so the log shows the ␝ symbol for it. */
+/** GS1's FNC1 separator as it travels in the text: invisible, so the log marks it `<GS>` (zxing-cpp's escaped notation). */
 const GS = '\u001d';
-const shown = (text: string) => text.replaceAll(GS, '\u241d');
+const shown = (text: string) => text.split(GS).map((part, i) => (i === 0 ? part : html`<span class="gs">&lt;GS&gt;</span>${part}`));
 
 /**
  * The last scans of one scanner (or camera), newest first, with the symbology when the device
@@ -18,6 +18,7 @@ export class ScanLog extends LitElement {
     .time { color: #888; margin-right: 0.6em; }
     .warning { color: #b8860b; font-style: italic; }
     .symbology { color: #714b67; font-family: system-ui, sans-serif; font-size: 0.85em; }
+    .gs { color: #888; font-size: 0.8em; }
   `;
   declare events: KeptEvent[];
 
@@ -31,7 +32,7 @@ export class ScanLog extends LitElement {
     return html`<ol data-test="scan-log" reversed>
       ${[...this.events].reverse().map((e) => html`<li><span class="time">${new Date(e.time).toLocaleTimeString()}</span>${e.outcome.status === 'success'
         ? html`${e.symbology ? html`<span class="symbology" data-test="symbology">${e.symbology}</span> ` : ''}<span data-test="scan"
-            title=${String(e.outcome.result).includes(GS) ? 'GS1 data; ␝ marks each group separator (GS, 0x1D) sent to Odoo' : ''}>${shown(String(e.outcome.result))}</span>`
+            title=${String(e.outcome.result).includes(GS) ? 'GS1 data: <GS> marks each group separator (GS, 0x1D) in the text sent to Odoo' : ''}>${shown(String(e.outcome.result))}</span>`
         : html`<span class="warning">${e.outcome.message ?? e.outcome.status}</span>`}</li>`)}
     </ol>`;
   }

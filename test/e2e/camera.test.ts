@@ -94,8 +94,8 @@ describe('the camera on the homepage (Chromium\'s fake camera playing generated 
         const entry = page.locator('[data-test=scan-log] li', { has: page.locator('[data-test=symbology]', { hasText: code.expected }) });
         await entry.first().waitFor({ timeout: 15_000 });
         assert.equal(await entry.first().locator('[data-test=symbology]').textContent(), code.expected);
-        // The log shows GS as the ␝ symbol; the text sent to Odoo keeps the GS character.
-        assert.equal(await entry.first().locator('[data-test=scan]').textContent(), code.read.replaceAll(GS, '\u241d'));
+        // The log marks GS as <GS>; the text sent to Odoo keeps the GS character.
+        assert.equal(await entry.first().locator('[data-test=scan]').textContent(), code.read.replaceAll(GS, '<GS>'));
       }
       const events = await page.evaluate(() => {
         const app = document.querySelector('hub-app') as unknown as { snapshot: { recentEvents: Record<string, Array<{ outcome: { result: unknown }; symbology?: string }>> } };
