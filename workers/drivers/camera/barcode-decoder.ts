@@ -1,22 +1,12 @@
 import { DEFAULT_CAMERA_FORMATS, type CameraFormat } from './camera-formats.ts';
 import { findOrientedRegions, type OrientedRegion } from './oriented-regions.ts';
+import { cutUpright, quarterTurn, sharpened } from './image-cuts.ts';
 import type { Scan } from './symbology.ts';
 
 /** Frames larger than this are refused: a camera frame for scanning is VGA to HD. */
 const MAX_PIXELS = 1920 * 1080;
-/** Space kept around a candidate when it is turned upright: the code's quiet zone lies outside the cells that found it. */
-const REGION_PAD_ALONG = 0.25;
-const REGION_PAD_PX = 24;
-/** A candidate shorter than this is read at twice its size (small modules get more pixels), unless that makes it larger than the second bound. */
-const UPSCALE_BELOW_PX = 360;
-const MAX_ZOOMED_PIXELS = 512 * 512;
-/** Unsharp mask of the turned crops: the local mean's radius (crop pixels) and how much of the difference is added. */
-const SHARPEN_RADIUS = 3;
-const SHARPEN_AMOUNT = 3;
 /** How far the confirming cut is turned from the first (radians): one degree. */
 const CONFIRM_TURN = Math.PI / 180;
-/** Turned crops are bounded like frames (a candidate can be as large as the frame). */
-const MAX_CROP_PIXELS = 1024 * 1024;
 
 export type DecodePass = 'upright' | 'right-angles' | 'any-angle';
 /** After the upright pass, the passes a frame gets while time remains, in turn across frames. */
@@ -113,7 +103,7 @@ export class BarcodeDecoder {
     for (let i = 0; scan === null && i < (forced ? 1 : EXTRA_PASSES.length); i++) {
       const pass = EXTRA_PASSES[this.nextExtra];
       const outcome = pass === 'right-angles'
-        ? await this.within('turned', pixels, forced ? Infinity : deadline, () => this.reader!.read(this.turned(frame), false))
+        ? await this.within('turned', pixels, forced ? Infinity : deadline, () => this.reader!.read(quarterTurn(this.luminanceFor(frame), width, height), false))
         : await this.anyAngle(frame, deadline, forced);
       if (outcome === SKIPPED && passes.length === 1) {
         cut = true;
@@ -160,7 +150,7 @@ export class BarcodeDecoder {
     const lum = this.luminanceFor(frame);
     let reads = 0;
     for (const region of regions) {
-      const crop = upright(lum, frame.width, frame.height, region);
+      const crop = cutUpright(lum, frame.width, frame.height, region);
       if (!crop) continue;
       // The sharpened copy gives a blurred frame's bars their edges back.
       for (const sharpen of [false, true]) {
@@ -181,30 +171,9 @@ export class BarcodeDecoder {
    */
   private async confirmed(scan: Scan, lum: Uint8Array, frame: ImageData, region: OrientedRegion, sharpen: boolean): Promise<boolean> {
     const moved = { ...region, cx: region.cx + 0.5, cy: region.cy + 0.5, angle: region.angle + CONFIRM_TURN };
-    const crop = upright(lum, frame.width, frame.height, moved);
+    const crop = cutUpright(lum, frame.width, frame.height, moved);
     if (!crop) return false;
     return (await this.reader!.read(sharpen ? sharpened(crop) : crop, true))?.text === scan.text;
-  }
-
-  /**
-   * The frame a quarter turn round (grey): bottles and cans show their codes vertical. Turning
-   * it here, once, costs less than the reader's own rotation, which also tries the half and
-   * three-quarter turns that its readers already handle.
-   */
-  private turned(frame: ImageData): ImageData {
-    const { width, height } = frame;
-    const lum = this.luminanceFor(frame);
-    const out = new ImageData(height, width);
-    const d = new Uint32Array(out.data.buffer);
-    for (let y = 0; y < height; y++) {
-      const row = y * width;
-      for (let x = 0; x < width; x++) {
-        const v = lum[row + x];
-        // Little-endian RGBA: one write per pixel, opaque grey.
-        d[x * height + (height - 1 - y)] = 0xff000000 | (v << 16) | (v << 8) | v;
-      }
-    }
-    return out;
   }
 
   private luminanceFor(frame: ImageData): Uint8Array {
@@ -217,69 +186,4 @@ export class BarcodeDecoder {
     this.luminanceOf = frame;
     return lum;
   }
-}
-
-/**
- * The region cut out along its own axes (bilinear), so that its scan direction is horizontal:
- * grey RGBA as zxing-wasm takes it, with room for the quiet zone.
- */
-function upright(lum: Uint8Array, width: number, height: number, region: OrientedRegion): ImageData | null {
-  const [w1, h1] = [region.length * (1 + 2 * REGION_PAD_ALONG) + 2 * REGION_PAD_PX, region.breadth + 2 * REGION_PAD_PX];
-  const zoom = region.length < UPSCALE_BELOW_PX && 4 * w1 * h1 <= MAX_ZOOMED_PIXELS ? 2 : 1;
-  const [w, h] = [Math.round(w1 * zoom), Math.round(h1 * zoom)];
-  if (w * h > MAX_CROP_PIXELS) return null;
-  const out = new ImageData(w, h);
-  const d = out.data;
-  const [cos, sin] = [Math.cos(region.angle) / zoom, Math.sin(region.angle) / zoom];
-  for (let y = 0; y < h; y++) {
-    const v = y - h / 2;
-    for (let x = 0; x < w; x++) {
-      const u = x - w / 2;
-      const sx = region.cx + u * cos - v * sin;
-      const sy = region.cy + u * sin + v * cos;
-      let value = 255;
-      if (sx >= 0 && sy >= 0 && sx < width - 1 && sy < height - 1) {
-        const [x0, y0] = [sx | 0, sy | 0];
-        const [fx, fy] = [sx - x0, sy - y0];
-        const i = y0 * width + x0;
-        value = (lum[i] * (1 - fx) + lum[i + 1] * fx) * (1 - fy) + (lum[i + width] * (1 - fx) + lum[i + width + 1] * fx) * fy;
-      }
-      const o = (y * w + x) * 4;
-      d[o] = d[o + 1] = d[o + 2] = value;
-      d[o + 3] = 255;
-    }
-  }
-  return out;
-}
-
-/** Unsharp masking: a blurred frame's bars get their edges back (crop minus its local mean). */
-function sharpened(image: ImageData): ImageData {
-  const { width: w, height: h, data } = image;
-  const grey = new Float32Array(w * h);
-  for (let i = 0; i < grey.length; i++) grey[i] = data[i * 4];
-  const mean = boxBlur(boxBlur(grey, w, h, SHARPEN_RADIUS, 1, w), h, w, SHARPEN_RADIUS, w, 1);
-  const out = new ImageData(w, h);
-  for (let i = 0; i < grey.length; i++) {
-    const v = grey[i] + SHARPEN_AMOUNT * (grey[i] - mean[i]);
-    out.data[i * 4] = out.data[i * 4 + 1] = out.data[i * 4 + 2] = v;
-    out.data[i * 4 + 3] = 255;
-  }
-  return out;
-}
-
-/** Running mean of `radius` each side along lines of `length` samples `step` apart, `lines` lines `stride` apart. */
-function boxBlur(src: Float32Array, lines: number, length: number, radius: number, stride: number, step: number): Float32Array {
-  const out = new Float32Array(src.length);
-  for (let line = 0; line < lines; line++) {
-    const base = line * stride;
-    let sum = 0;
-    let count = 0;
-    for (let k = 0; k < Math.min(radius, length); k++) { sum += src[base + k * step]; count++; }
-    for (let k = 0; k < length; k++) {
-      if (k + radius < length) { sum += src[base + (k + radius) * step]; count++; }
-      if (k - radius - 1 >= 0) { sum -= src[base + (k - radius - 1) * step]; count--; }
-      out[base + k * step] = sum / count;
-    }
-  }
-  return out;
 }
