@@ -12,7 +12,7 @@ import {
 import type { CodeReader } from '../../workers/drivers/camera/barcode-decoder.ts';
 import type { CameraFormat } from '../../workers/drivers/camera/camera-formats.ts';
 import { scanOf, type Scan } from '../../workers/drivers/camera/symbology.ts';
-import { findCodeRegions } from './code-regions.ts';
+import { findCodeRegions } from '../../workers/drivers/camera/code-regions.ts';
 
 const FORMATS: Record<CameraFormat, BarcodeFormat> = {
   ean13: BarcodeFormat.EAN_13, ean8: BarcodeFormat.EAN_8, upca: BarcodeFormat.UPC_A, upce: BarcodeFormat.UPC_E,

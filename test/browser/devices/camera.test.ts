@@ -94,7 +94,7 @@ describe('camera barcode decoding', () => {
     expect(CAMERA_FORMATS).to.include.members(['code39', 'itf', 'pdf417', 'datamatrix', 'upce']);
   });
 
-  it('gives a frame the upright pass, and the rotation passes only when that found nothing, within its deadline', async () => {
+  it('gives a frame the upright pass, and the other passes only when that found nothing, within its deadline', async () => {
     const [upright, vertical] = scenes(SCENE_CODES.slice(0, 1), SCENE_CHANGES.filter((c) => c.name === 'upright' || c.name === 'rot90'), ['640x480']).map(sceneFrame);
     const fresh = new BarcodeDecoder();
     await fresh.load();
@@ -105,7 +105,7 @@ describe('camera barcode decoding', () => {
     // Past its deadline a frame keeps the upright pass only; the next frame starts with the pass it missed.
     const empty = backgroundFrame('640x480', 5);
     expect(await fresh.decodeFrame(empty.data, 640, 480, { deadline: 0 })).to.deep.equal({ scan: null, passes: ['upright'], cut: true });
-    expect((await fresh.decodeFrame(empty.data, 640, 480)).passes).to.deep.equal(['upright', 'right-angles', 'any-angle']);
+    expect((await fresh.decodeFrame(empty.data, 640, 480)).passes).to.deep.equal(['upright', 'right-angles', 'any-angle', 'matrix-regions']);
   });
 
   it('refuses malformed frames with a clear error', async () => {

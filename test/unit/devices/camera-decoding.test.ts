@@ -1,6 +1,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { findOrientedRegions } from '../../../workers/drivers/camera/oriented-regions.ts';
+import { findCodeRegions } from '../../../workers/drivers/camera/code-regions.ts';
 import { scanOf } from '../../../workers/drivers/camera/symbology.ts';
 import { CAMERA_FORMATS, cameraFormats } from '../../../workers/drivers/camera/camera-formats.ts';
 
@@ -35,6 +36,18 @@ it('finds bars at any angle, with their scan direction, and nothing in flat grey
   let seed = 3;
   const noise = new Uint8Array(400 * 300).map(() => ((seed = (seed * 1664525 + 1013904223) >>> 0) >>> 24));
   assert.deepEqual(findOrientedRegions(noise, 400, 300), [], 'sensor noise has strong edges, but every way');
+});
+
+it('finds the textured square of a 2D code and nothing in flat noise', () => {
+  const [w, h] = [160, 120];
+  const lum = new Uint8ClampedArray(w * h).map((_, i) => 150 + ((i * 7919) % 21) - 10);
+  // A checkerboard of 4 px modules, 48x48 px, at (90, 40).
+  for (let y = 40; y < 88; y++) for (let x = 90; x < 138; x++) lum[y * w + x] = ((x >> 2) + (y >> 2)) % 2 ? 20 : 240;
+  const regions = findCodeRegions(lum, w, h);
+  assert.equal(regions.length, 1);
+  const [left, top, width, height] = regions[0];
+  assert.ok(left <= 90 && top <= 40 && left + width >= 138 && top + height >= 88, JSON.stringify(regions[0]));
+  assert.deepEqual(findCodeRegions(new Uint8ClampedArray(w * h).fill(128), w, h), []);
 });
 
 it('names symbologies as a shop knows them and sends the text a hand scanner would', () => {

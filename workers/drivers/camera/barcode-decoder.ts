@@ -1,6 +1,7 @@
 import { DEFAULT_CAMERA_FORMATS, type CameraFormat } from './camera-formats.ts';
 import { findOrientedRegions, type OrientedRegion } from './oriented-regions.ts';
-import { cutUpright, quarterTurn, sharpened } from './image-cuts.ts';
+import { findCodeRegions } from './code-regions.ts';
+import { cutBox, cutUpright, quarterTurn, sharpened } from './image-cuts.ts';
 import type { Scan } from './symbology.ts';
 
 /** Frames larger than this are refused: a camera frame for scanning is VGA to HD. */
@@ -8,11 +9,11 @@ const MAX_PIXELS = 1920 * 1080;
 /** How far the confirming cut is turned from the first (radians): one degree. */
 const CONFIRM_TURN = Math.PI / 180;
 
-export type DecodePass = 'upright' | 'right-angles' | 'any-angle';
+export type DecodePass = 'upright' | 'right-angles' | 'any-angle' | 'matrix-regions';
 /** After the upright pass, the passes a frame gets while time remains, in turn across frames. */
-const EXTRA_PASSES: readonly DecodePass[] = ['right-angles', 'any-angle'];
-/** The steps whose cost the budget is kept with: reads of the frame, of it turned (the turning too), finding regions, reads of a region's cut. */
-type Step = 'upright' | 'turned' | 'regions' | 'crop';
+const EXTRA_PASSES: readonly DecodePass[] = ['right-angles', 'any-angle', 'matrix-regions'];
+/** The steps whose cost the budget is kept with: reads of the frame, of it turned (the turning too), finding regions, reads of a region's cut, finding 2D codes' boxes, reads of a box. */
+type Step = 'upright' | 'turned' | 'regions' | 'crop' | 'matrix-regions' | 'box';
 /** A pass that did not start: what it would cost did not fit the frame's budget. */
 const SKIPPED: unique symbol = Symbol('skipped');
 /** A pass that started and ran out of budget before it was through. */
@@ -104,7 +105,7 @@ export class BarcodeDecoder {
       const pass = EXTRA_PASSES[this.nextExtra];
       const outcome = pass === 'right-angles'
         ? await this.within('turned', pixels, forced ? Infinity : deadline, () => this.reader!.read(quarterTurn(this.luminanceFor(frame), width, height), false))
-        : await this.anyAngle(frame, deadline, forced);
+        : pass === 'any-angle' ? await this.anyAngle(frame, deadline, forced) : await this.matrixRegions(frame, deadline, forced);
       if (outcome === SKIPPED && passes.length === 1) {
         cut = true;
         break;
@@ -159,6 +160,20 @@ export class BarcodeDecoder {
         if (scan === SKIPPED) return STOPPED;
         if (scan !== null && (await this.confirmed(scan, lum, frame, region, sharpen))) return scan;
       }
+    }
+    return null;
+  }
+
+  /** The boxes where 2D codes may be, each read on its own (a detector loses codes in a busy frame). */
+  private async matrixRegions(frame: ImageData, deadline: number, mustStart: boolean): Promise<Scan | null | typeof SKIPPED | typeof STOPPED> {
+    const pixels = frame.width * frame.height;
+    const lum = this.luminanceFor(frame);
+    const boxes = await this.within('matrix-regions', pixels, mustStart ? Infinity : deadline, () => findCodeRegions(lum, frame.width, frame.height));
+    if (boxes === SKIPPED) return SKIPPED;
+    for (const [i, box] of boxes.entries()) {
+      const scan = await this.within('box', box[2] * box[3], mustStart && i === 0 ? Infinity : deadline, () => this.reader!.read(cutBox(lum, frame.width, box), false));
+      if (scan === SKIPPED) return STOPPED;
+      if (scan !== null) return scan;
     }
     return null;
   }

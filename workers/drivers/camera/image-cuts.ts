@@ -1,13 +1,16 @@
 /**
- * The images the decoder's rotation passes read, made from a frame's luminance: the frame a
- * quarter turn round, a region cut out along its own axes, a sharpened copy. All grey RGBA, as
+ * The images the decoder's extra passes read, made from a frame's luminance: the frame a
+ * quarter turn round, a box of it, a region cut out along its own axes, a sharpened copy. All grey RGBA, as
  * zxing-wasm takes images.
  */
 import type { OrientedRegion } from './oriented-regions.ts';
+import type { Region } from './code-regions.ts';
 
 /** Space kept around a candidate when it is turned upright: the code's quiet zone lies outside the cells that found it. */
 const REGION_PAD_ALONG = 0.25;
 const REGION_PAD_PX = 24;
+/** The shortest a code is for the height of its bars (an EAN-13 is about 1.3 times as long). */
+const MIN_LENGTH_PER_BREADTH = 1.2;
 /** A candidate shorter than this is read at twice its size (small modules get more pixels), unless that makes it larger than the second bound. */
 const UPSCALE_BELOW_PX = 360;
 const MAX_ZOOMED_PIXELS = 512 * 512;
@@ -36,13 +39,30 @@ export function quarterTurn(lum: Uint8Array, width: number, height: number): Ima
   return out;
 }
 
+/** A box of the frame as it is. */
+export function cutBox(lum: Uint8Array, width: number, [left, top, w, h]: Region): ImageData {
+  const out = new ImageData(w, h);
+  const d = new Uint32Array(out.data.buffer);
+  for (let y = 0; y < h; y++) {
+    const row = (top + y) * width + left;
+    for (let x = 0; x < w; x++) {
+      const v = lum[row + x];
+      d[y * w + x] = 0xff000000 | (v << 16) | (v << 8) | v;
+    }
+  }
+  return out;
+}
+
 /**
  * The region cut out along its own axes (bilinear), so that its scan direction is horizontal:
  * grey RGBA as zxing-wasm takes it, with room for the quiet zone.
  */
 export function cutUpright(lum: Uint8Array, width: number, height: number, region: OrientedRegion): ImageData | null {
-  const [w1, h1] = [region.length * (1 + 2 * REGION_PAD_ALONG) + 2 * REGION_PAD_PX, region.breadth + 2 * REGION_PAD_PX];
-  const zoom = region.length < UPSCALE_BELOW_PX && 4 * w1 * h1 <= MAX_ZOOMED_PIXELS ? 2 : 1;
+  // A barcode is about as long as its bars are tall, or longer: a region that found only part of
+  // the bars (a blurred code's strongest stretch) is cut at least that long.
+  const length = Math.max(region.length, region.breadth * MIN_LENGTH_PER_BREADTH);
+  const [w1, h1] = [length * (1 + 2 * REGION_PAD_ALONG) + 2 * REGION_PAD_PX, region.breadth + 2 * REGION_PAD_PX];
+  const zoom = length < UPSCALE_BELOW_PX && 4 * w1 * h1 <= MAX_ZOOMED_PIXELS ? 2 : 1;
   const [w, h] = [Math.round(w1 * zoom), Math.round(h1 * zoom)];
   if (w * h > MAX_CROP_PIXELS) return null;
   const out = new ImageData(w, h);

@@ -5,7 +5,8 @@
  * cell are, and neighbouring cells whose edges run the same way are one candidate. Noise and
  * print are strong but point every way; a box side or a drawn line is one or two edges where
  * bars give several. A candidate starts from cells that are bars for sure and grows over the
- * weaker ones around them (a blurred code's), as long as their edges run the same way.
+ * weaker ones around them (a blurred code's), a few cells at most from the last strong one, as
+ * long as their edges run the same way.
  * The decoder turns each candidate upright before reading it, so the rows it scans cross every bar.
  */
 /** Cell side in pixels of the half-size image the tensor is computed on (16 px of the frame). */
@@ -14,6 +15,8 @@ const CELL = 8;
 const MIN_ENERGY = 150;
 /** A blurred or faint code's cells have less: they join a region that strong cells started, at this share of MIN_ENERGY. */
 const WEAK_SHARE = 0.25;
+/** How many weak cells in a row a region grows over from its last strong one. */
+const MAX_WEAK_HOPS = 3;
 /** 0 (edges every way) .. 1 (all edges one way): bars score high, noise and text low. */
 const MIN_COHERENCE = 0.55;
 /** Half-size pixels walked each side of a cell's centre across its edges (32 frame pixels in all). */
@@ -88,6 +91,8 @@ export function findOrientedRegions(lum: Uint8Array | Uint8ClampedArray, width: 
   }
 
   const seen = new Uint8Array(cols * rows);
+  /** Weak cells crossed since the last strong one, on the way a cell was reached. */
+  const hops = new Uint8Array(cols * rows);
   const regions: OrientedRegion[] = [];
   const stack: number[] = [];
   for (let start = 0; start < cells.length; start++) {
@@ -98,6 +103,9 @@ export function findOrientedRegions(lum: Uint8Array | Uint8ClampedArray, width: 
     while (stack.length) {
       const i = stack.pop()!;
       members.push(i);
+      // Weak cells carry a region only a little way from its bars: far enough to bridge a
+      // blurred code's weak stretches, not into the clutter that runs the same way beside it.
+      if (hops[i] >= MAX_WEAK_HOPS) continue;
       const x = i % cols;
       const y = (i - x) / cols;
       // Two cells each way: a cell that missed (an EAN's centre guard, a worn bar) does not split a code.
@@ -109,6 +117,7 @@ export function findOrientedRegions(lum: Uint8Array | Uint8ClampedArray, width: 
           const other = cells[n];
           if (!other || seen[n] || angleStep(other.angle, cells[i]!.angle) > MAX_ANGLE_STEP) continue;
           seen[n] = 1;
+          hops[n] = other.strong ? 0 : hops[i] + 1;
           stack.push(n);
         }
       }
