@@ -47,7 +47,7 @@ export default defineConfig({
       filename: 'sw.ts',
       registerType: 'prompt',
       injectRegister: false,
-      injectManifest: { globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'], buildPlugins: { vite: [swSingleFile] } },
+      injectManifest: { globPatterns: ['**/*.{js,css,html,png,svg,webmanifest,wasm}'], buildPlugins: { vite: [swSingleFile] } },
       manifest: {
         id: './',
         name: 'Browser IoT Hub',

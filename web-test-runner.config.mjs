@@ -22,6 +22,19 @@ async function sharedFixtures(context, next) {
   }
 }
 
+/**
+ * `import url from '<file>?url'` as vite builds it: the module's default export is the file's URL
+ * (the decoder's WebAssembly is loaded this way).
+ */
+const assetUrls = {
+  name: 'asset-urls',
+  serve(context) {
+    if (context.URL.searchParams.has('url') && !context.path.endsWith('.js') && !context.path.endsWith('.ts')) {
+      return { body: `export default ${JSON.stringify(context.path)};`, type: 'js' };
+    }
+  },
+};
+
 export default {
   files: ['test/browser/**/*.test.ts'],
   nodeResolve: true,
@@ -30,6 +43,7 @@ export default {
   testFramework: { config: { timeout: 20_000 } },
   middleware: [sharedFixtures],
   plugins: [
+    assetUrls,
     esbuildPlugin({
       ts: true,
       target: 'es2022',

@@ -88,8 +88,8 @@ for (const name of args.groups.length ? args.groups : available) {
     const stored: StoredFigure = { ...figure, value: round(figure.value), measured_at: measuredAt, commit };
     if (figure.anchor_value !== undefined) {
       stored.anchor_value = round(figure.anchor_value);
-      // For rates (per second) bigger is better; for durations and sizes smaller is.
-      const higherIsBetter = figure.unit.endsWith('/s');
+      // For rates (per second, frames per second, shares read) bigger is better; for durations and sizes smaller is.
+      const higherIsBetter = figure.unit.endsWith('/s') || figure.unit === 'fps' || figure.unit === 'share';
       stored.speedup = round(higherIsBetter ? figure.value / figure.anchor_value : figure.anchor_value / figure.value, 2);
     }
     results[key] = stored;

@@ -1,7 +1,6 @@
 import {
-  BAUD_RATES, DATA_BITS, IMAGE_MODES, KEYBOARD_LAYOUTS, ODOO_SERIES, PAPER_WIDTHS_MM, PARITIES, SERIAL_PROTOCOLS, STOP_BITS,
+  BAUD_RATES, CAMERA_FORMATS, DATA_BITS, IMAGE_MODES, KEYBOARD_LAYOUTS, ODOO_SERIES, PAPER_WIDTHS_MM, PARITIES, SERIAL_PROTOCOLS, STOP_BITS,
 } from '../src/hub/device-vocabulary.ts';
-import { CAMERA_FORMATS } from './drivers/camera/barcode-decoder.ts';
 import { HOLD_MINUTES_MAX, HOLD_SETTING } from '../src/hub/queue-policy.ts';
 
 export type DeviceSettings = Record<string, string | number | boolean>;

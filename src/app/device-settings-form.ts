@@ -1,7 +1,7 @@
 import { LitElement, html, css } from 'lit';
 import type { HubRef, HubSnapshot } from './hub-api.ts';
 import {
-  BAUD_RATES, DATA_BITS, IMAGE_MODES, KEYBOARD_LAYOUTS, ODOO_SERIES, PAPER_WIDTHS_MM, PARITIES, SERIAL_PROTOCOLS, STOP_BITS, type SerialProtocolChoice,
+  BAUD_RATES, CAMERA_FORMATS, DATA_BITS, IMAGE_MODES, KEYBOARD_LAYOUTS, ODOO_SERIES, PAPER_WIDTHS_MM, PARITIES, SERIAL_PROTOCOLS, STOP_BITS, type SerialProtocolChoice,
 } from '../hub/device-vocabulary.ts';
 import { DEFAULT_HOLD_MS, HOLD_MINUTES_MAX } from '../hub/queue-policy.ts';
 
@@ -74,7 +74,8 @@ export class DeviceSettingsForm extends LitElement {
         ${d.connection === 'serial' ? this.serialFields() : ''}
         ${d.type === 'scanner' ? this.select('layout', 'Scanner keyboard layout', ['', ...KEYBOARD_LAYOUTS], (v) => v || 'Same as the system') : ''}
         ${d.type === 'camera' ? html`<label for="formats">Barcode formats</label>
-          <input id="formats" name="formats" .value=${String(this.settings.formats ?? '')} placeholder="ean13,ean8,upca,code128,qrcode">` : ''}
+          <input id="formats" name="formats" .value=${String(this.settings.formats ?? '')} placeholder=${`All: ${CAMERA_FORMATS.join(',')}`}
+            title="Leave empty to read every format; list some (comma-separated) to read only those">` : ''}
         ${d.type === 'scale' || d.type === 'scanner' || d.type === 'camera'
           ? this.select('odooSerie', 'Odoo version', ['', ...ODOO_SERIES.map(String)], (v) => (v ? `${v}.0` : 'As the paired database')) : ''}
         <span></span><span><button type="submit">Save</button></span>

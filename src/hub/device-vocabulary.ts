@@ -21,3 +21,10 @@ export const PAPER_WIDTHS_MM = [58, 80] as const;
 export const IMAGE_MODES = ['raster', 'column'] as const;
 /** The Odoo versions whose message shapes a scale, scanner or camera can send. */
 export const ODOO_SERIES = [18, 19] as const;
+
+/**
+ * The barcode formats the hub's camera reads, as a shop chooses them in a device's settings
+ * (workers/drivers/camera/camera-formats.ts reads a setting against them).
+ */
+export const CAMERA_FORMATS = ['ean13', 'ean8', 'upca', 'upce', 'code128', 'code39', 'itf', 'qrcode', 'datamatrix', 'pdf417'] as const;
+export type CameraFormat = (typeof CAMERA_FORMATS)[number];

@@ -76,6 +76,11 @@ export interface DeviceEvent {
   outcome: ActionOutcome;
   /** Events that stop mattering (a weight) carry how long they stay worth sending. */
   ttlMs?: number;
+  /**
+   * A scan's symbology (`EAN-13`, `GS1 QR`...) for the hub's own scan log. It stays in the hub:
+   * what goes to Odoo is built from `outcome` alone, in the box's shape.
+   */
+  symbology?: string;
 }
 
 export interface Device {

@@ -2,7 +2,11 @@
  * The hub pages' Content Security Policy, one source for the local server's header and the
  * `<meta http-equiv>` in index.html (checked equal by test/unit/security/csp.test.ts).
  *
- * - scripts only from the hub's own origin: no inline script, no eval;
+ * - scripts only from the hub's own origin: no inline script, no eval; `'wasm-unsafe-eval'`
+ *   lets the hub compile WebAssembly (the camera's barcode decoder, zxing-cpp, fetched from the
+ *   hub's own origin) and nothing else: JavaScript eval and `new Function` stay refused. Without
+ *   it Chrome refuses `WebAssembly.instantiate` under this policy, in the hub worker too (a
+ *   worker takes the policy of its script's response);
  * - Trusted Types: lit's own policy for its templates, and the hub's `default` policy, which
  *   only lets same-origin script URLs through (the hub worker, the service worker); any string
  *   headed for an HTML or script sink is refused;
@@ -13,7 +17,7 @@ export const TRUSTED_TYPES_POLICIES = ['lit-html', 'default'] as const;
 
 export const CSP_DIRECTIVES: ReadonlyArray<readonly [string, string]> = [
   ['default-src', "'self'"],
-  ['script-src', "'self'"],
+  ['script-src', "'self' 'wasm-unsafe-eval'"],
   ['style-src', "'self'"],
   ['img-src', "'self' blob: data:"],
   ['media-src', "'self' blob:"],

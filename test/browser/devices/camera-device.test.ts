@@ -5,6 +5,12 @@ import { CameraDevice, SCAN_DEBOUNCE_MS } from '../../../workers/drivers/camera/
 import { VirtualCamera, FRAME_HEIGHT, FRAME_WIDTH } from '../../../workers/virtual/virtual-camera.ts';
 import { CameraCapture } from '../../../src/app/camera-capture.ts';
 import { request, until } from './support.ts';
+import { openHubDb } from '../../../src/store/db.ts';
+import { JobStore } from '../../../src/hub/job-store.ts';
+import { ActionRouter } from '../../../src/hub/router.ts';
+import { Activity } from '../../../src/hub/activity.ts';
+import type { ResultMessage } from '../../../src/odoo/iot/results.ts';
+import { SCENE_CHANGES, SCENE_CODES, sceneFrame, scenes } from './camera-scenes.ts';
 
 async function fixture(file: string): Promise<ImageBitmap> {
   return createImageBitmap(await (await fetch(`/shared-fixtures/barcodes/${file}`)).blob());
@@ -31,7 +37,9 @@ describe('camera device', () => {
       await device.idle();
       now += 100;
     }
+    // Odoo gets the box's scanner event; the symbology stays beside it, for the hub's scan log.
     expect(events.map((e) => e.outcome)).to.deep.equal([{ status: 'success', result: '5901234123457' }]);
+    expect(events[0].symbology).to.equal('EAN-13');
     device.frame(await view.bitmap(null));
     await device.idle();
     now += SCAN_DEBOUNCE_MS + 1;
@@ -39,6 +47,41 @@ describe('camera device', () => {
     await device.idle();
     expect(events).to.have.length(2);
     expect(device.framesDecoded).to.equal(6);
+    await device.close();
+  });
+
+  it('sends Odoo a GS1 scan in the box\'s scanner event shape: the text with its GS separators, no symbology', async () => {
+    const { device, events } = camera();
+    const [scene] = scenes(SCENE_CODES.filter((c) => c.symbology === 'GS1 Data Matrix'), SCENE_CHANGES.filter((c) => c.name === 'rot90'), ['640x480']);
+    device.frame(await createImageBitmap(sceneFrame(scene)));
+    await device.idle();
+    expect(events).to.have.length(1);
+    expect(events[0].symbology).to.equal('GS1 Data Matrix');
+    const delivered: ResultMessage[] = [];
+    const db = await openHubDb(`camera-odoo-shape-${Math.random()}`);
+    const router = new ActionRouter({
+      store: new JobStore(db), devices: { get: (id) => (id === 'hub_camera' ? device : undefined) }, activity: new Activity(),
+      log: new Logger().scope('test'), hubIdentifier: () => 'hub0000000000001', deliver: async (message) => void delivered.push(message),
+    });
+    await router.event(events[0]);
+    expect({ ...delivered[0], time: 0 }).to.deep.equal({
+      owner: '', session_id: '', iot_box_identifier: 'hub0000000000001', device_identifier: 'hub_camera', time: 0,
+      status: 'success', result: scene.code.text, action_args: { session_id: '' },
+    });
+    expect(scene.code.text).to.include('\u001d');
+    db.close();
+    await device.close();
+  });
+
+  it('decodes only the newest frame when frames come faster than it decodes: none waits in a queue', async () => {
+    const { device } = camera();
+    const view = new VirtualCamera(4);
+    const frames = await Promise.all([0, 1, 2, 3, 4, 5].map(() => view.bitmap(null)));
+    for (const frame of frames) device.frame(frame);
+    await device.idle();
+    expect(device.framesReceived).to.equal(6);
+    // All six came while the decoder loaded: they replaced each other, and only the newest was decoded.
+    expect(device.framesDecoded).to.equal(1);
     await device.close();
   });
 

@@ -1,7 +1,6 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cleanDeviceSettings } from '../../../workers/device-settings.ts';
-import { findCodeRegions } from '../../../workers/drivers/camera/code-regions.ts';
 import { linesFromPosData } from '../../../workers/drivers/display/dmd-encoder.ts';
 
 it('device settings from the form are checked and typed; empty values mean the default', () => {
@@ -9,7 +8,7 @@ it('device settings from the form are checked and typed; empty values mean the d
     { name: 'Deli', protocol: 'pole_display', baudRate: 19200, dataBits: 7, parity: 'even', stopBits: 1, layout: 'fr', odooSerie: 18, formats: 'ean13,qrcode' });
   assert.deepEqual(cleanDeviceSettings({ name: '', baudRate: '' }), {});
   for (const [bad, message] of [
-    [{ baudRate: '1234' }, /baudRate must be one of/], [{ protocol: 'telnet' }, /protocol must be one of/], [{ formats: 'ean13,aztec' }, /formats must be one of/],
+    [{ baudRate: '1234' }, /baudRate must be one of/], [{ protocol: 'telnet' }, /protocol must be one of/], [{ formats: 'ean13,aztec' }, /formats must be one of ean13, ean8, upca, upce, code128, code39, itf, qrcode, datamatrix, pdf417 \(got aztec\)/],
     [{ name: 'x'.repeat(65) }, /longer than 64/], [{ __proto__x: 1 }, /unknown device setting/], [null, /must be an object/], [['a'], /must be an object/],
   ] as const) assert.throws(() => cleanDeviceSettings(bad), message);
 });
@@ -23,18 +22,6 @@ it('printer settings: paper width, image mode, language, printer protocol and ho
     [{ language: '<b>fr</b>' }, /language must be a language code such as en, fr or nl-BE/],
     [{ holdMinutes: '1441' }, /holdMinutes must be a whole number of minutes from 0 to 1440 \(got 1441\)/], [{ holdMinutes: '2.5' }, /whole number/],
   ] as const) assert.throws(() => cleanDeviceSettings(bad), message);
-});
-
-it('finds the textured square of a 2D code and nothing in flat noise', () => {
-  const [w, h] = [160, 120];
-  const lum = new Uint8ClampedArray(w * h).map((_, i) => 150 + ((i * 7919) % 21) - 10);
-  // A checkerboard of 4 px modules, 48x48 px, at (90, 40).
-  for (let y = 40; y < 88; y++) for (let x = 90; x < 138; x++) lum[y * w + x] = ((x >> 2) + (y >> 2)) % 2 ? 20 : 240;
-  const regions = findCodeRegions(lum, w, h);
-  assert.equal(regions.length, 1);
-  const [left, top, width, height] = regions[0];
-  assert.ok(left <= 90 && top <= 40 && left + width >= 138 && top + height >= 88, JSON.stringify(regions[0]));
-  assert.deepEqual(findCodeRegions(new Uint8ClampedArray(w * h).fill(128), w, h), []);
 });
 
 it('pole display lines: the selected line, and the change once the order is paid', () => {
