@@ -90,26 +90,30 @@ export class NetworkPrinterService {
       } catch { /* not JSON: the status says enough */ }
       return this.failed(message);
     }
-    this.lastError = '';
+    if (this.lastError) {
+      this.lastError = '';
+      this.onChange();
+    }
     if (refreshAfter) await this.refresh();
     else await this.apply(Promise.resolve(new Response(text)));
     if (done) this.log.info(`network printers: ${done}`);
     return { ok: true, message: done };
   }
 
+  /** Takes the list in; the homepage hears of it only when it changed (CUPS is asked on every Rescan). */
   private async apply(response: Promise<Response>): Promise<void> {
+    let list: PrinterList | null = null;
     try {
       const answer = await response;
-      const list = answer.ok ? parsePrinterList(await answer.text()) : null;
-      if (!list) return;
-      this.list = list;
-      this.source.setPrinters(list.printers);
-      this.source.setOfficeQueues(list.cups.queues);
+      list = answer.ok ? parsePrinterList(await answer.text()) : null;
     } catch (error) {
       this.log.debug(`printer list not read: ${describeError(error)}`);
-    } finally {
-      this.onChange();
     }
+    if (!list || JSON.stringify(list) === JSON.stringify(this.list)) return;
+    this.list = list;
+    this.source.setPrinters(list.printers);
+    this.source.setOfficeQueues(list.cups.queues);
+    this.onChange();
   }
 
   private failed(message: string): { ok: boolean; message: string } {

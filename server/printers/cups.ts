@@ -66,6 +66,7 @@ export class Cups {
     } catch (error) {
       const problem = error as CommandError;
       if (problem.code === 'ENOENT') return { status: 'error', message: 'ERROR_UNREACHABLE', result: 'CUPS is not installed on this terminal (no lp command)' };
+      if (/does not exist/i.test(problem.stderr ?? '')) return { status: 'error', message: 'ERROR_UNREACHABLE', result: `"${queue.slice(0, 80)}" is not a CUPS queue on this terminal` };
       return { status: 'error', message: 'ERROR_FAILED', result: `CUPS refused the job: ${firstLine(problem.stderr) || problem.message}` };
     }
     const acceptedMs = performance.now() - started;

@@ -58,8 +58,9 @@ describe('office printing through CUPS', () => {
 
   it('refuses a queue CUPS does not have, and a foreign page', async () => {
     const unknown = await print('Nope', reportPdf(1));
-    assert.equal(unknown.status, 404);
-    assert.match(((await unknown.json()) as { result: string }).result, /"Nope" is not a CUPS queue on this terminal/);
+    const refused = (await unknown.json()) as { status: string; message: string; result: string };
+    assert.deepEqual([refused.status, refused.message], ['error', 'ERROR_UNREACHABLE']);
+    assert.match(refused.result, /"Nope" is not a CUPS queue on this terminal/);
     const foreign = await fetch(new URL(`${OFFICE_PRINT_PATH}?queue=Office_A4`, hub.url), { method: 'POST', headers: { Origin: 'http://evil.example' }, body: new Uint8Array(reportPdf(1)) });
     assert.equal(foreign.status, 403);
   });
