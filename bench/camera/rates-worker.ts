@@ -1,7 +1,7 @@
 // Decodes the generated variant set (test/browser/devices/camera-scenes.ts, every change in both
 // frame sizes) and busy frames without a code with each candidate engine, side by side, in a
 // dedicated worker as the hub runs its decoder. Each candidate gets every pass (no frame budget):
-// a code held in view for the two or three frames those passes take at 30 fps.
+// a code held in view for the few frames those passes take at 30 fps.
 import { BarcodeDecoder, type LoadReader } from '../../workers/drivers/camera/barcode-decoder.ts';
 import { CAMERA_FORMATS } from '../../workers/drivers/camera/camera-formats.ts';
 import { loadZxingJsReader } from './zxing-js-reader.ts';

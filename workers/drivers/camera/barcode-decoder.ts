@@ -73,8 +73,9 @@ export class BarcodeDecoder {
     this.reader ??= await this.loadReader(this.formats);
   }
 
-  /** The code in the RGBA frame, or null when none is readable (every pass, no deadline). */
+  /** The code in the RGBA frame, or null when none is readable (every pass in order, no deadline). */
   async decode(rgba: Uint8ClampedArray<ArrayBuffer>, width: number, height: number): Promise<Scan | null> {
+    this.nextExtra = 0;
     return (await this.decodeFrame(rgba, width, height)).scan;
   }
 
