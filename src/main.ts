@@ -19,6 +19,7 @@ const election = new LeaderElection({
     markReady('ready');
     // Demo mode's virtual devices load only now: the homepage never waits for their code.
     void app.hub?.api.startDemoDevices().catch((error) => console.error('the demo devices did not start', error));
+    void app.hub?.api.startNetworkPrinters().catch((error) => console.error('the network printers did not start', error));
   },
   onLost() {
     app.stopHub();

@@ -22,7 +22,7 @@ import { ProtocolWatch } from '../src/hub/troubleshooting/protocol-watch.ts';
 import { LocalDevices } from './local-devices.ts';
 import { cleanDeviceSettings, type DeviceSettings } from './device-settings.ts';
 import type { ScaleStatus } from './drivers/scale/reading.ts';
-import { NetworkPrinterService, type NetworkPrintersState } from './network-printer-service.ts';
+import type { NetworkPrinterService, NetworkPrintersState } from './network-printer-service.ts';
 
 declare const __HUB_VERSION__: string;
 declare const __BUILD_HASH__: string;
@@ -144,12 +144,6 @@ export class HubService {
     this.devices.onChange(() => this.changed());
     this.devices.onDeviceEvent((event) => this.keepEvent(event));
     await this.devices.start();
-    if (this.localServer) {
-      // Only the local server can reach a TCP printer or the print system; a page behind the shop's own proxy cannot.
-      this.networkPrinters = new NetworkPrinterService(this.logger.scope('devices'), this.options.fetch ?? ((...args) => fetch(...args)), () => this.changed());
-      await this.devices.addSources({ network: this.networkPrinters.source });
-      void this.networkPrinters.refresh();
-    }
     this.localDevices = new LocalDevices({
       adopt: (device) => this.devices.adopt(device),
       settingsFor: (identifier) => this.deviceSettings.get(identifier) ?? {},
@@ -214,6 +208,22 @@ export class HubService {
   /** The IoT link with Odoo (comlink proxies `api.link.configure(token)` and the rest). */
   get link(): IotLink {
     return this.iotLink;
+  }
+
+  /**
+   * Network and office printers, through the local server only (a page behind the shop's own
+   * proxy cannot reach a TCP printer or the print system). The window calls it once the homepage
+   * is ready: their code loads then, outside the initial shell.
+   */
+  async startNetworkPrinters(): Promise<boolean> {
+    if (!this.localServer || this.networkPrinters) return Boolean(this.networkPrinters);
+    const { NetworkPrinterService } = await import('./network-printer-service.ts');
+    if (this.networkPrinters) return true;
+    this.networkPrinters = new NetworkPrinterService(this.logger.scope('devices'), this.options.fetch ?? ((...args) => fetch(...args)), () => this.changed());
+    await this.devices.addSources({ network: this.networkPrinters.source });
+    void this.networkPrinters.refresh();
+    this.changed();
+    return true;
   }
 
   /** Network and office printers through the local server (`api.printers.add('192.168.1.50:9100', 'escpos')`). */
