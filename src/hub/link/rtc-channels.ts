@@ -12,11 +12,7 @@ import type { ActionArrival } from '../breakdown.ts';
 
 /** Offers that arrive while the window is still attaching wait for it this long. */
 export const HOST_WAIT_MS = 2_000;
-/**
- * The box's channel advertises `max-message-size` 65536 (odoo-iot.md §6) and Chrome refuses to
- * send more than the peer accepts: a result echoing a whole receipt in `action_args` keeps only
- * what the POS matches on.
- */
+/** The box's channel advertises `max-message-size` 65536 (odoo-iot.md §6). */
 export const CHANNEL_MESSAGE_MAX = 65_536;
 
 /** What only the window can do: WebRTC and reloading the page. Registered by the window over comlink. */
@@ -46,12 +42,9 @@ export interface RtcChannelsDeps {
   events: RtcChannelEvents;
 }
 
+/** The same JSON as to Odoo: results.ts already bounds what an action echoes, so nothing is slimmed here. */
 export function channelText(message: ResultMessage): string {
-  const text = JSON.stringify(message);
-  if (text.length < CHANNEL_MESSAGE_MAX) return text;
-  const { action_args: args, ...rest } = message;
-  const kept = { action: args?.action, action_unique_id: args?.action_unique_id, session_id: args?.session_id ?? message.session_id };
-  return JSON.stringify({ ...rest, action_args: kept });
+  return JSON.stringify(message);
 }
 
 export class RtcChannels {
