@@ -17,6 +17,7 @@ const election = new LeaderElection({
     await app.startHub();
     await app.updateComplete;
     markReady('ready');
+    void import('./app/after-ready.ts').catch((error) => console.error('part of the homepage did not load', error));
     // Demo mode's virtual devices load only now: the homepage never waits for their code.
     void app.hub?.api.startDemoDevices().catch((error) => console.error('the demo devices did not start', error));
     void app.hub?.api.startNetworkPrinters().catch((error) => console.error('the network printers did not start', error));

@@ -3,9 +3,7 @@ import { sectionStyles } from './styles.ts';
 import './last-print.ts';
 import './scale-weight.ts';
 import './scan-log.ts';
-import './device-settings-form.ts';
 import './local-devices-controls.ts';
-import './network-printers-controls.ts';
 import { noteDeviceRequest } from './window-facts.ts';
 import type { HubRef, HubSnapshot } from './hub-api.ts';
 

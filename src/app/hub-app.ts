@@ -5,7 +5,6 @@ import type { UpdateController } from './updates.ts';
 import type { LogsSection } from './logs-section.ts';
 import './identity-section.ts';
 import './devices-section.ts';
-import './connections-section.ts';
 import './logs-section.ts';
 import './update-section.ts';
 import './not-yet-section.ts';
@@ -101,11 +100,6 @@ export class HubApp extends LitElement {
 
   showViewer(): void {
     this.role = 'viewer';
-  }
-
-  protected updated() {
-    // Only demo mode has the section: its code loads when the demo devices show up.
-    if (this.snapshot?.demo && !customElements.get('hub-demo-section')) void import('./demo-section.ts');
   }
 
   render() {

@@ -2,7 +2,6 @@ import { LitElement, html, css, nothing } from 'lit';
 import { sectionStyles } from './styles.ts';
 import type { HubRef, HubSnapshot } from './hub-api.ts';
 import type { KnownDevice, LinkJob } from '../hub/link/job-queue.ts';
-import { breakdownDetails } from './job-breakdown.ts';
 
 type Group = 'pending' | 'held' | 'failed' | 'done';
 
@@ -12,6 +11,11 @@ const GROUPS: Array<{ group: Group; title: string; empty: string }> = [
   { group: 'failed', title: 'Failed or may have printed', empty: 'No failed job.' },
   { group: 'done', title: 'Done (recent)', empty: 'No job yet.' },
 ];
+
+type Details = typeof import('./job-breakdown.ts').breakdownDetails;
+/** The job details' code loads when the first finished job with a breakdown is shown, not with the homepage. */
+let breakdownDetails: Details | null = null;
+const loadDetails = () => import('./job-breakdown.ts').then((module) => { breakdownDetails = module.breakdownDetails; });
 
 const isLive = (job: LinkJob) => job.state === 'queued' || job.state === 'running' || job.state === 'held';
 
@@ -80,6 +84,7 @@ export class QueueSection extends LitElement {
   }
 
   private table(group: Group, jobs: LinkJob[]) {
+    if (!breakdownDetails && jobs.some((job) => !isLive(job) && job.breakdown)) void loadDetails().then(() => this.requestUpdate());
     return html`<div class="table"><table data-test=${`jobs-${group}`}>
       <tr><th>Time</th><th>Device</th><th>Action</th><th>State</th><th>Result</th><th></th></tr>
       ${jobs.map((job) => html`<tr data-test="job" data-state=${job.state} data-id=${job.id}>
@@ -92,7 +97,7 @@ export class QueueSection extends LitElement {
             ? html`<progress data-test="progress" max="1" .value=${job.progress}></progress> ${Math.round(job.progress * 100)} %` : nothing}</td>
         <td class="result" title=${job.result}>${job.result || (job.state === 'done' ? DONE_WITHOUT_DETAILS : '')}</td>
         <td>${this.actions(job)}</td></tr>
-        ${isLive(job) || !job.breakdown ? nothing : html`<tr data-test="job-details" data-id=${job.id}><td></td><td colspan="5">${breakdownDetails(job.breakdown)}</td></tr>`}`)}
+        ${isLive(job) || !job.breakdown ? nothing : html`<tr data-test="job-details" data-id=${job.id}><td></td><td colspan="5">${breakdownDetails?.(job.breakdown) ?? nothing}</td></tr>`}`)}
     </table></div>`;
   }
 
