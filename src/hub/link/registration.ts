@@ -86,6 +86,9 @@ export class Registration {
   private retryTimer: TimerId | null = null;
   private checkTimer: TimerId | null = null;
   private failures = 0;
+  /** A new pairing's attempt, and the state it replaced: a refused candidate gives that state back. */
+  private attempting: RegistrationStatus | null = null;
+  private beforeAttempt: RegistrationStatus | null = null;
   private stopped = false;
   /** Bumped when the pairing is dropped: a registration still on its way then changes nothing. */
   private generation = 0;
@@ -144,7 +147,9 @@ export class Registration {
 
   /** A new pairing's first registration: returns its channel or throws; the coordinator then calls `confirm` or `failed`. */
   async attempt(candidate: RegistrationTarget): Promise<string> {
+    this.beforeAttempt = this.current;
     this.current = { state: 'registering', message: '' };
+    this.attempting = this.current;
     this.deps.events.changed();
     return this.send(candidate);
   }
@@ -184,6 +189,8 @@ export class Registration {
   /** A refused candidate: with no pairing before it the hub is unpaired, and says why. */
   dismissed(message: string, paired: boolean): void {
     if (!paired) this.current = { state: 'unpaired', message };
+    // The pairing in use goes on as it was, unless something about it changed meanwhile.
+    else if (this.current === this.attempting && this.beforeAttempt) this.current = this.beforeAttempt;
     this.deps.events.changed();
   }
 

@@ -137,4 +137,23 @@ describe('registration (link part)', () => {
     assert.deepEqual(refused.registration.status, { state: 'unpaired', message: 'refused' });
     assert.deepEqual(refused.events.refused, [], 'a refused candidate is not a refused pairing');
   });
+
+  it('a refused new token leaves a paired hub registered as it was, not stuck registering', async () => {
+    // The new token is for another database, which does not know this hub (the one in use would let it re-register).
+    const other = await startSimulator();
+    try {
+      let base = sim.url;
+      const { registration, hub } = setup(sim, 'reg-0000000008', { base: () => base });
+      hub.target = { token: sim.iot.issueToken().token, dbName: sim.iot.identity.dbName, serverUrl: sim.url };
+      await registration.registerNow();
+      assert.equal(registration.status.state, 'registered');
+      base = other.url;
+      await assert.rejects(registration.attempt({ token: 'n'.repeat(32), dbName: other.iot.identity.dbName, serverUrl: other.url }), /wrong, expired/);
+      assert.equal(registration.status.state, 'registering');
+      registration.dismissed('refused', true);
+      assert.deepEqual(registration.status, { state: 'registered', message: '' });
+    } finally {
+      await other.close();
+    }
+  });
 });
