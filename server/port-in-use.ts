@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { ConfigError } from './config.ts';
+import { LOCAL_SERVER_INFO_PATH, parseLocalServerInfo } from '../src/hub/local-server-info.ts';
 
 /** Odoo's own JSON-RPC route for its version (odoo-rpc.md): how a taken port is recognised as an Odoo. */
 const ODOO_VERSION_ROUTE = '/web/webclient/version_info';
@@ -24,6 +25,9 @@ export async function portTakenError(host: string, port: number): Promise<Config
 
 async function whatAnswers(host: string, port: number): Promise<string | null> {
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // A hub started twice is the likeliest taker on a terminal; it also forwards Odoo's version route.
+  const hub = await anotherHub(origin);
+  if (hub) return hub;
   try {
     const response = await fetch(`${origin}${ODOO_VERSION_ROUTE}`, {
       method: 'POST', headers: { 'Content-Type': 'application/json' },
@@ -33,6 +37,16 @@ async function whatAnswers(host: string, port: number): Promise<string | null> {
     const text = (await response.text()).slice(0, 4096);
     const serie = odooSerie(text);
     return serie ? `an Odoo ${serie} server` : `a web server (HTTP ${response.status}, not an Odoo)`;
+  } catch {
+    return null;
+  }
+}
+
+async function anotherHub(origin: string): Promise<string | null> {
+  try {
+    const response = await fetch(`${origin}${LOCAL_SERVER_INFO_PATH}`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    const info = response.ok ? parseLocalServerInfo((await response.text()).slice(0, 8192)) : null;
+    return info ? `a Browser IoT Hub already running (open ${origin}/)` : null;
   } catch {
     return null;
   }

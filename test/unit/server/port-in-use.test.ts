@@ -47,6 +47,16 @@ describe('a taken port', () => {
     }
   });
 
+  it('recognises a hub already running there (which also forwards Odoo\'s version route)', async () => {
+    const first = await startHub(loadConfig(['--port', '0', '--dist', dist, '--data-dir', '', '--odoo', 'http://127.0.0.1:9'], {}), { log: () => undefined });
+    try {
+      const port = Number(new URL(first.url).port);
+      assert.match((await startError(port)).message, new RegExp(`^port ${port} on 127\\.0\\.0\\.1 is already taken by a Browser IoT Hub already running \\(open http://127\\.0\\.0\\.1:${port}/\\): start with --port \\d+`));
+    } finally {
+      await first.close();
+    }
+  });
+
   it('says "another program" when what holds it does not speak HTTP', async () => {
     const raw = createTcpServer((socket) => socket.destroy());
     const port = await listening(raw);
