@@ -81,10 +81,10 @@ export async function escposRasterStream(bytes: Uint8Array, maxWidth: number, ti
     async next() {
       if (finished) return null;
       if (released) throw new Error('the raster stream was released before its end');
-      // The whole image starts decoding when the first slice is asked for (the job's turn): before,
-      // it competed for the CPU with the IndexedDB write that queues the job, which the first slice
-      // waits for (measured, below in docs/printing-performance.md).
-      if (top && ditherer.rowsDone === 0) decodeWhole();
+      // The whole image starts decoding when the second slice is asked for, i.e. once the first one
+      // is on its way to the printer: started earlier, it competed for the two cores with the
+      // IndexedDB write that queues the job and with the first slice itself, which both come
+      // before the first byte (measured, docs/printing-performance.md).
       if (ditherer.rowsAvailable < Math.min(bitmap.height, ditherer.rowsDone + MAX_RASTER_SLICE_ROWS) && top) {
         const image = await decodeWhole();
         // Released meanwhile: release() gives the buffer back once the decode is done.
