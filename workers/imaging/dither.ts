@@ -35,7 +35,9 @@ export function ditherToBitmap(rgba: Uint8Array | Uint8ClampedArray, width: numb
  * of rows at a time: Floyd-Steinberg's whole state between two rows is the next row's error
  * terms, so `next(n)` continues exactly where the last call stopped and the dots of a receipt
  * dithered in bands are the dots of the receipt dithered at once (a slice can go to the printer
- * before the next one is dithered).
+ * before the next one is dithered). The grey levels may come in two buffers: the first rows
+ * (`rows` of them) from a decode of the image's top, the rest from `continueWith` once the whole
+ * image is decoded (raster-stream.ts).
  */
 export class GreyDitherer {
   readonly bitmap: Bitmap;
@@ -43,13 +45,18 @@ export class GreyDitherer {
   // column x writes errors[x], the share of column x - 1 of the next row, once it is final.
   private readonly errors: Int32Array;
   private row = 0;
+  private grey: Uint8Array;
+  private stride: number;
+  /** Rows the current grey buffer holds (from the image's top). */
+  private rows: number;
 
-  constructor(private readonly grey: Uint8Array, private readonly stride: number, width: number, height: number) {
-    if (stride < width || grey.length < stride * (height - 1) + width) {
-      throw new RangeError(`grey buffer holds ${grey.length} bytes, ${width}x${height} with rows ${stride} bytes apart needs more`);
-    }
+  constructor(grey: Uint8Array, stride: number, width: number, height: number, rows = height) {
     this.bitmap = emptyBitmap(width, height);
     this.errors = new Int32Array(width + 1);
+    this.grey = grey;
+    this.stride = stride;
+    this.rows = rows;
+    this.check(grey, stride, rows);
   }
 
   /** Rows dithered so far (the bitmap's rows above this one are final). */
@@ -57,12 +64,37 @@ export class GreyDitherer {
     return this.row;
   }
 
-  /** Dithers up to `rows` more rows; returns how many rows are done in all. */
+  /** Rows that can be dithered with the grey levels at hand. */
+  get rowsAvailable(): number {
+    return this.rows;
+  }
+
+  /**
+   * Goes on with another buffer of the same image from its top (the whole image decoded): its
+   * rows above `rowsDone` must be the ones already dithered, since their errors are carried on.
+   */
+  continueWith(grey: Uint8Array, stride: number, rows = this.bitmap.height): void {
+    if (rows < this.row) throw new RangeError(`the new grey buffer holds ${rows} rows, ${this.row} are dithered already`);
+    this.check(grey, stride, rows);
+    this.grey = grey;
+    this.stride = stride;
+    this.rows = rows;
+  }
+
+  /** Dithers up to `rows` more rows (as far as the grey levels at hand go); returns how many rows are done in all. */
   next(rows: number): number {
-    const end = Math.min(this.bitmap.height, this.row + Math.max(0, rows));
+    const end = Math.min(this.rows, this.row + Math.max(0, rows));
     ditherRows(this.grey, this.stride, this.bitmap, this.errors, this.row, end);
     this.row = end;
     return end;
+  }
+
+  private check(grey: Uint8Array, stride: number, rows: number): void {
+    const { width, height } = this.bitmap;
+    if (rows > height) throw new RangeError(`a grey buffer of ${rows} rows for an image of ${height}`);
+    if (stride < width || (rows > 0 && grey.length < stride * (rows - 1) + width)) {
+      throw new RangeError(`grey buffer holds ${grey.length} bytes, ${width}x${rows} with rows ${stride} bytes apart needs more`);
+    }
   }
 }
 

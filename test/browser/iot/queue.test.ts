@@ -109,6 +109,51 @@ describe('router and job store (IndexedDB)', () => {
     expect((await db.get('jobs', `was-running@${device}`))?.state).to.equal('uncertain');
   });
 
+  it('writes a job as running when it is queued for a free device, once; one queued behind it stays queued; a reload reports the first "may have printed" and runs the second', async () => {
+    const name = `iot-running-at-admit-${crypto.randomUUID()}`;
+    const db = await open(name);
+    const drawer = new TestDrawer('R');
+    const device = drawer.description.identifier;
+    // A device that prepares its jobs (as a receipt printer does) and whose first job is still printing when the hub dies.
+    Object.assign(drawer, { prepare: () => ({ release: () => undefined }) });
+    const puts: string[] = [];
+    const store = new JobStore(db);
+    const update = store.update.bind(store);
+    store.update = (job, state, result) => (puts.push(`${job.actionUniqueId} ${state}`), update(job, state, result));
+    const delivered: ResultMessage[] = [];
+    const router = new ActionRouter({
+      store, devices: { get: (id) => (id === device ? drawer : undefined) }, activity: new Activity(), log,
+      hubIdentifier: () => 'hub0000000000001',
+      deliver: async (message, job) => {
+        delivered.push(message);
+        if (job) await db.put('jobs', job);
+      },
+    });
+    await store.load();
+    await Promise.all([
+      router.accept(action('first', device, { delay_ms: 10_000 })),
+      router.accept(action('second', device)),
+    ]);
+    await until(() => drawer.runs.get('first') === 1);
+    expect((await db.get('jobs', `first@${device}`))?.state, 'stored as running with the job').to.equal('running');
+    expect((await db.get('jobs', `second@${device}`))?.state, 'behind it: queued').to.equal('queued');
+    expect(puts, 'no second write of the first job before it runs').to.deep.equal([]);
+    // The hub dies here (the first job's device still busy): a new router on the same database.
+    db.close();
+    const again = await open(name);
+    const fresh = new TestDrawer('R');
+    const reloaded: ResultMessage[] = [];
+    const next = routerOn(again, fresh, reloaded);
+    await next.store.load();
+    await next.router.resume();
+    await until(() => reloaded.length === 2);
+    expect(reloaded.map((d) => [d.session_id, d.status])).to.deep.equal([['s-first', 'error'], ['s-second', 'success']]);
+    expect(reloaded[0].result).to.equal(INTERRUPTED_MESSAGE);
+    expect(fresh.runs.has('first'), 'never repeated by itself').to.equal(false);
+    expect(fresh.runs.get('second')).to.equal(1);
+    expect((await again.get('jobs', `first@${device}`))?.state).to.equal('uncertain');
+  });
+
   it('marks a job from its arrival to its result, in order, and releases what the device prepared', async () => {
     const drawer = new TestDrawer('P');
     const events: string[] = [];

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { imageToBitmap, escposRaster, escposRasterStream, ditherToBitmap, bitmapToPng, type Bitmap } from '../../../workers/imaging/index.ts';
-import { decodeImage } from '../../../workers/imaging/decode.ts';
+import { decodeGrey, decodeGreyTop, decodeImage } from '../../../workers/imaging/decode.ts';
 import { decodeBase64Field, PayloadError } from '../../../workers/drivers/printer/payload.ts';
 
 interface FixtureEntry { jpeg: string; width: number; height: number; reference_escpos: string; reference_bytes: number }
@@ -55,16 +55,81 @@ describe('receipt raster stream', () => {
     const whole = escposRaster(await imageToBitmap(jpeg, 512));
     const stream = await escposRasterStream(jpeg, 512);
     expect(stream.totalBytes).to.equal(whole.length);
-    const first = stream.next()!;
+    const first = (await stream.next())!;
     const { bytesPerRow, data } = stream.bitmap;
     expect(data.subarray(255 * bytesPerRow).some((b) => b !== 0), 'rows below the first slice are not dithered yet').to.equal(false);
     const pieces = [first];
-    for (let piece = stream.next(); piece; piece = stream.next()) pieces.push(piece);
+    for (let piece = await stream.next(); piece; piece = await stream.next()) pieces.push(piece);
     expect(pieces.length).to.equal(Math.ceil(4790 / 255));
     const joined = new Uint8Array(whole.length);
     pieces.reduce((offset, piece) => (joined.set(piece, offset), offset + piece.length), 0);
     expect(joined.findIndex((byte, i) => byte !== whole[i])).to.equal(-1);
     expect(data.subarray(255 * bytesPerRow).some((b) => b !== 0), 'now they are').to.equal(true);
+  });
+});
+
+describe('receipt raster stream, top decoded first', () => {
+  async function streamed(jpeg: Uint8Array, maxWidth: number): Promise<Uint8Array> {
+    const stream = await escposRasterStream(jpeg, maxWidth);
+    const pieces: Uint8Array[] = [];
+    for (let piece = await stream.next(); piece; piece = await stream.next()) pieces.push(piece);
+    const joined = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+    pieces.reduce((offset, piece) => (joined.set(piece, offset), offset + piece.length), 0);
+    return joined;
+  }
+
+  async function jpegOf(draw: (context: OffscreenCanvasRenderingContext2D) => void, width: number, height: number): Promise<Uint8Array> {
+    const canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext('2d')!;
+    context.fillStyle = '#fff';
+    context.fillRect(0, 0, width, height);
+    draw(context);
+    return new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.92 })).arrayBuffer());
+  }
+
+  it('is the box stream byte for byte when streamed, for every fixture, its top decoded on its own', async () => {
+    const index = (await (await fetch('/shared-fixtures/receipts/index.json')).json()) as FixtureEntry[];
+    for (const entry of index) {
+      const jpeg = new Uint8Array(await (await fetch(`/shared-fixtures/receipts/${entry.jpeg}`)).arrayBuffer());
+      const reference = new Uint8Array(await (await fetch(`/shared-fixtures/receipts/${entry.reference_escpos}`)).arrayBuffer());
+      const top = await decodeGreyTop(jpeg, 255, 512);
+      expect(top, `${entry.jpeg}: its top decodes on its own`).to.not.equal(null);
+      const whole = await decodeGrey(jpeg, 512);
+      for (let y = 0; y < 255; y++) {
+        const a = top!.grey.subarray(y * top!.stride, y * top!.stride + entry.width);
+        const b = whole.grey.subarray(y * whole.stride, y * whole.stride + entry.width);
+        expect(a.findIndex((v, x) => v !== b[x]), `${entry.jpeg} row ${y}`).to.equal(-1);
+      }
+      top!.release();
+      whole.release();
+      const ours = await streamed(jpeg, 512);
+      expect(ours.findIndex((byte, i) => byte !== reference[i]), `${entry.jpeg}: first byte that differs from the box's stream`).to.equal(-1);
+      expect(ours.length, entry.jpeg).to.equal(reference.length);
+    }
+  });
+
+  it('gives the dots of the whole decode when colour comes below the top (the rest through the canvas) or in it (no top decode)', async () => {
+    const colour = (y: number) => (context: OffscreenCanvasRenderingContext2D) => {
+      context.fillStyle = '#000';
+      context.font = '28px sans-serif';
+      for (let line = 40; line < 1200; line += 36) context.fillText(`Item ${line}  ....  12.50`, 10, line);
+      const gradient = context.createLinearGradient(0, y, 512, y + 200);
+      gradient.addColorStop(0, '#e53935');
+      gradient.addColorStop(1, '#1e88e5');
+      context.fillStyle = gradient;
+      context.fillRect(0, y, 512, 200);
+    };
+    for (const [y, topDecodes] of [[700, true], [100, false], [250, false]] as const) {
+      const jpeg = await jpegOf(colour(y), 512, 1200);
+      const top = await decodeGreyTop(jpeg, 255, 512);
+      expect(top !== null, `colour from row ${y}: top decoded on its own`).to.equal(topDecodes);
+      top?.release();
+      const rgba = await decodeImage(jpeg, 512);
+      const expected = escposRaster(ditherToBitmap(rgba.rgba, rgba.width, rgba.height));
+      const ours = await streamed(jpeg, 512);
+      expect(ours.findIndex((byte, i) => byte !== expected[i]), `colour from row ${y}: first differing byte`).to.equal(-1);
+      expect(ours.length).to.equal(expected.length);
+    }
   });
 });
 
