@@ -45,7 +45,7 @@ async function whatAnswers(host: string, port: number): Promise<string | null> {
 async function anotherHub(origin: string): Promise<string | null> {
   try {
     const response = await fetch(`${origin}${LOCAL_SERVER_INFO_PATH}`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-    const info = response.ok ? parseLocalServerInfo((await response.text()).slice(0, 8192)) : null;
+    const info = response.ok ? parseLocalServerInfo(await response.text()) : null;
     return info ? `a Browser IoT Hub already running (open ${origin}/)` : null;
   } catch {
     return null;

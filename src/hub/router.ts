@@ -67,8 +67,6 @@ export class ActionRouter {
   private duplicates = 0;
   /** Jobs whose device started preparing them at arrival (its line was free), with their timings. */
   private readonly prepared = new Map<string, { device: Device; preparation: Preparation | undefined; timings: BreakdownRecorder }>();
-  /** Jobs written as running when they were queued (their device was free), until their run starts. */
-  private readonly runningAtAdmit = new Set<string>();
 
   constructor(private readonly deps: RouterDeps) {}
 
@@ -105,17 +103,9 @@ export class ActionRouter {
     // before the first byte of a long receipt). A reload then reports it "may have printed",
     // as it does for any job stored as running: written before anything reaches the device, it
     // never prints twice, and is never lost.
-    for (const job of jobs) {
-      if (this.prepareEarly(job)) {
-        job.state = 'running';
-        this.runningAtAdmit.add(job.id);
-      }
-    }
+    for (const job of jobs) if (this.prepareEarly(job)) job.state = 'running';
     if (!(await this.deps.store.admit(action.actionUniqueId, jobs))) {
-      for (const job of jobs) {
-        this.releasePrepared(job.id);
-        this.runningAtAdmit.delete(job.id);
-      }
+      for (const job of jobs) this.releasePrepared(job.id);
       this.duplicates++;
       return false;
     }
@@ -292,8 +282,9 @@ export class ActionRouter {
     const timings = early?.timings ?? new BreakdownRecorder();
     // Started now at the latest: it runs while the 'running' state is written.
     const preparation = early?.device === device ? early.preparation : device.prepare?.({ action: job.action, data: actionData(job), timings });
-    // Stored as running with the job itself, and nothing has written it since (held, requeued).
-    const storedRunning = this.runningAtAdmit.delete(job.id) && job.state === 'running';
+    // Only the admit of a job for a free device leaves it running before its run (a held or
+    // requeued job is not): it is stored so already.
+    const storedRunning = job.state === 'running';
     try {
       const runningStored = (storedRunning ? Promise.resolve() : this.deps.store.update(job, 'running')).then(() => {
         this.deps.onChange?.();

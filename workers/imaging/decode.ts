@@ -16,6 +16,8 @@ export interface ImageHeader {
   type: 'image/jpeg' | 'image/png';
   width: number;
   height: number;
+  /** A JPEG's frame header: its SOF marker, and the offset in the file of its 2-byte height. */
+  jpegFrame?: { marker: number; heightAt: number };
 }
 
 export interface DecodedImage {
@@ -51,7 +53,7 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader {
 }
 
 function readJpegHeader(bytes: Uint8Array): ImageHeader {
-  let size: { width: number; height: number } | null = null;
+  let size: { width: number; height: number; jpegFrame: { marker: number; heightAt: number } } | null = null;
   let offset = 2;
   for (;;) {
     // Markers may be preceded by fill bytes 0xFF (T.81 B.1.1.2).
@@ -63,7 +65,7 @@ function readJpegHeader(bytes: Uint8Array): ImageHeader {
     if (length < 2 || offset + 2 + length > bytes.length) throw new ImageError('the JPEG is truncated (a header segment is cut short)');
     if (isStartOfFrame(marker)) {
       if (length < 7) throw new ImageError('the JPEG frame header is malformed');
-      size = { height: (bytes[offset + 5] << 8) | bytes[offset + 6], width: (bytes[offset + 7] << 8) | bytes[offset + 8] };
+      size = { height: (bytes[offset + 5] << 8) | bytes[offset + 6], width: (bytes[offset + 7] << 8) | bytes[offset + 8], jpegFrame: { marker, heightAt: offset + 5 } };
     }
     if (marker === JPEG_SOS) break;
     offset += 2 + length;
@@ -149,19 +151,6 @@ const MAX_MCU_ROWS = 32;
 // top, so the first rows come from the first bytes of entropy-coded data.
 const SEQUENTIAL_HUFFMAN_SOF = new Set([0xc0, 0xc1]);
 
-/** Where the frame header's height is (its offset in the file), for a sequential Huffman JPEG; null otherwise. */
-function sequentialFrameHeight(bytes: Uint8Array): number | null {
-  let offset = 2;
-  while (offset + 4 <= bytes.length) {
-    while (offset < bytes.length && bytes[offset] === 0xff && bytes[offset + 1] === 0xff) offset++;
-    const marker = bytes[offset + 1];
-    if (isStartOfFrame(marker)) return SEQUENTIAL_HUFFMAN_SOF.has(marker) ? offset + 5 : null;
-    if (marker === JPEG_SOS) return null;
-    offset += 2 + ((bytes[offset + 2] << 8) | bytes[offset + 3]);
-  }
-  return null;
-}
-
 /**
  * The grey levels of a receipt's first `rows` rows, before the whole image is decoded: the first
  * slice can go to the printer while the rest decodes (a 4790-row receipt decodes in 7-10 ms, its
@@ -176,18 +165,17 @@ function sequentialFrameHeight(bytes: Uint8Array): number | null {
  * for the rest, and the rows agree). Null when this does not apply (a short image, no
  * ImageDecoder, a progressive or scaled JPEG, colour in the top rows): decode the whole then.
  */
-export async function decodeGreyTop(bytes: Uint8Array, rows: number, maxWidth = Infinity): Promise<GreyImage | null> {
+export async function decodeGreyTop(bytes: Uint8Array, rows: number, maxWidth = Infinity): Promise<(GreyImage & { imageHeight: number }) | null> {
   const header = readImageHeader(bytes);
   const topHeight = Math.ceil((rows + MAX_MCU_ROWS) / MAX_MCU_ROWS) * MAX_MCU_ROWS;
-  if (header.type !== 'image/jpeg' || header.width > maxWidth || topHeight >= header.height || typeof ImageDecoder !== 'function') return null;
-  const heightAt = sequentialFrameHeight(bytes);
-  if (heightAt === null) return null;
+  const frame = header.jpegFrame;
+  if (!frame || !SEQUENTIAL_HUFFMAN_SOF.has(frame.marker) || header.width > maxWidth || topHeight >= header.height || typeof ImageDecoder !== 'function') return null;
   const top = bytes.slice();
-  top[heightAt] = topHeight >> 8;
-  top[heightAt + 1] = topHeight & 0xff;
+  top[frame.heightAt] = topHeight >> 8;
+  top[frame.heightAt + 1] = topHeight & 0xff;
   const grey = await decodeJpegLuma(top, { ...header, height: topHeight });
   if (!grey) return null;
-  return { ...grey, height: rows };
+  return { ...grey, height: rows, imageHeight: header.height };
 }
 
 async function decodeJpegLuma(bytes: Uint8Array, header: ImageHeader): Promise<GreyImage | null> {

@@ -1,5 +1,5 @@
 import type { Bitmap } from './bitmap.ts';
-import { decodeGrey, decodeGreyTop, ImageError, readImageHeader, type GreyImage } from './decode.ts';
+import { decodeGrey, decodeGreyTop, ImageError, type GreyImage } from './decode.ts';
 import { GreyDitherer } from './dither.ts';
 import { ESCPOS_CUT, MAX_RASTER_SLICE_ROWS, escposRasterLength, escposRasterSlice } from './raster-encoders.ts';
 
@@ -38,24 +38,10 @@ const UNTIMED: StepTimer = { time: (_step, work) => work(), timeAsync: (_step, w
  */
 export async function escposRasterStream(bytes: Uint8Array, maxWidth: number, timer: StepTimer = UNTIMED): Promise<RasterStream> {
   const top = await timer.timeAsync('jpegDecode', () => decodeGreyTop(bytes, MAX_RASTER_SLICE_ROWS, maxWidth));
-  // A holder, not a `let`: TypeScript does not see the closures assign it.
-  const pending: { whole: Promise<GreyImage> | null } = { whole: null };
-  const decodeWhole = (): Promise<GreyImage> => {
-    if (!pending.whole) {
-      pending.whole = timer.timeAsync('jpegDecode', () => decodeGrey(bytes, maxWidth));
-      pending.whole.catch(() => undefined);
-    }
-    return pending.whole;
-  };
-  let first: GreyImage;
-  let height: number;
-  if (top) {
-    first = top;
-    height = readImageHeader(bytes).height;
-  } else {
-    first = await timer.timeAsync('jpegDecode', () => decodeGrey(bytes, maxWidth));
-    height = first.height;
-  }
+  /** The whole image's decode, once it is started (after the top's, see next()). */
+  let whole: Promise<GreyImage> | null = null;
+  const first: GreyImage = top ?? (await timer.timeAsync('jpegDecode', () => decodeGrey(bytes, maxWidth)));
+  const height = top ? top.imageHeight : first.height;
   let ditherer: GreyDitherer;
   try {
     ditherer = new GreyDitherer(first.grey, first.stride, first.width, height, first.height);
@@ -73,7 +59,7 @@ export async function escposRasterStream(bytes: Uint8Array, maxWidth: number, ti
     released = true;
     current.release();
     // Still decoding: its buffer is given back once it is done.
-    if (pending.whole) void pending.whole.then((image) => image !== current && image.release(), () => undefined);
+    void whole?.then((image) => image !== current && image.release(), () => undefined);
   };
   return {
     bitmap,
@@ -85,8 +71,9 @@ export async function escposRasterStream(bytes: Uint8Array, maxWidth: number, ti
       // is on its way to the printer: started earlier, it competed for the two cores with the
       // IndexedDB write that queues the job and with the first slice itself, which both come
       // before the first byte (measured, docs/printing-performance.md).
-      if (ditherer.rowsAvailable < Math.min(bitmap.height, ditherer.rowsDone + MAX_RASTER_SLICE_ROWS) && top) {
-        const image = await decodeWhole();
+      if (ditherer.rowsAvailable < Math.min(bitmap.height, ditherer.rowsDone + MAX_RASTER_SLICE_ROWS)) {
+        whole = timer.timeAsync('jpegDecode', () => decodeGrey(bytes, maxWidth));
+        const image = await whole;
         // Released meanwhile: release() gives the buffer back once the decode is done.
         if (released) throw new Error('the raster stream was released before its end');
         if (image.width !== bitmap.width || image.height !== bitmap.height) {

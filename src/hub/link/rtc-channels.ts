@@ -12,8 +12,6 @@ import type { ActionArrival } from '../breakdown.ts';
 
 /** Offers that arrive while the window is still attaching wait for it this long. */
 export const HOST_WAIT_MS = 2_000;
-/** The box's channel advertises `max-message-size` 65536 (odoo-iot.md §6). */
-export const CHANNEL_MESSAGE_MAX = 65_536;
 
 /** What only the window can do: WebRTC and reloading the page. Registered by the window over comlink. */
 export interface WindowHost {

@@ -6,7 +6,7 @@ import {
 } from '../../../src/odoo/iot/messages.ts';
 import { ChunkAssembler, ChunkError } from '../../../src/rtc/chunks.ts';
 import { ECHO_FIELD_MAX_CHARS, ECHO_MAX_CHARS, resultMessage } from '../../../src/odoo/iot/results.ts';
-import { channelText, CHANNEL_MESSAGE_MAX } from '../../../src/hub/link/rtc-channels.ts';
+import { channelText } from '../../../src/hub/link/rtc-channels.ts';
 
 const HUB = '3f9a00112233aabb';
 
@@ -122,7 +122,8 @@ test("results: the shape of odoo-iot.md §5; for disconnected, the box's base fi
 });
 
 test("a printer answers as Odoo 19's printer driver does: its status event, no action_args, the receipt never sent back", () => {
-  const receipt = 'A'.repeat(CHANNEL_MESSAGE_MAX);
+  // As large as a WebRTC message to the box may be (max-message-size 65536, odoo-iot.md §6).
+  const receipt = 'A'.repeat(65_536);
   const source = { hubIdentifier: HUB, deviceIdentifier: 'p', sessionId: 's', data: { action: 'print_receipt', action_unique_id: 'u', receipt }, deviceType: 'printer' as const };
   assert.deepEqual(resultMessage(source, { status: 'success' }, 1_730_000_000_000), {
     value: '', owner: 's', session_id: 's', iot_box_identifier: HUB, device_identifier: 'p', time: 1_730_000_000, status: 'success', result: '', message: null,
